@@ -1,0 +1,56 @@
+"""Settings, read once from the environment (and an optional `.env` file) into constants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.config import Config
+from starlette.datastructures import CommaSeparatedStrings, Secret
+
+ROOT = Path(__file__).resolve().parent
+config = Config(ROOT / ".env" if (ROOT / ".env").exists() else None)
+
+DEFAULT_SECRET = "dev-only-secret-change-me"
+
+# "development" (GraphiQL, readable errors), "production" (masked errors, real secret) or "test".
+ENVIRONMENT: str = config("OUDERLINK_ENV", default="development")
+DEBUG: bool = ENVIRONMENT != "production"
+
+DATABASE_URL: str = config("DATABASE_URL", default=f"sqlite://{ROOT / 'data' / 'ouderlink.sqlite3'}")
+REDIS_URL: str = config("REDIS_URL", default="")
+MEDIA_ROOT: Path = Path(config("MEDIA_ROOT", default=str(ROOT / "data" / "media")))
+SECRET_KEY: Secret = config("SECRET_KEY", cast=Secret, default=Secret(DEFAULT_SECRET))
+ALLOWED_ORIGINS: CommaSeparatedStrings = config(
+    "ALLOWED_ORIGINS",
+    cast=CommaSeparatedStrings,
+    default="http://localhost:3000,http://127.0.0.1:3000,http://localhost:8000,http://127.0.0.1:8000",
+)
+HOST: str = config("HOST", default="127.0.0.1")
+PORT: int = config("PORT", cast=int, default=8000)
+PUBLIC_URL: str = config("PUBLIC_URL", default=f"http://{HOST}:{PORT}")
+
+SESSION_TTL_HOURS: int = config("SESSION_TTL_HOURS", cast=int, default=24 * 30)
+LOGIN_MAX_FAILURES_PER_ACCOUNT: int = config("LOGIN_MAX_FAILURES_PER_ACCOUNT", cast=int, default=5)
+LOGIN_MAX_FAILURES_PER_ADDRESS: int = config("LOGIN_MAX_FAILURES_PER_ADDRESS", cast=int, default=20)
+LOGIN_THROTTLE_WINDOW_MINUTES: int = config("LOGIN_THROTTLE_WINDOW_MINUTES", cast=int, default=15)
+
+INTROSPECTION: bool = config("INTROSPECTION", cast=bool, default=True)
+MAX_QUERY_DEPTH: int = config("MAX_QUERY_DEPTH", cast=int, default=12)
+MAX_ALIASES: int = config("MAX_ALIASES", cast=int, default=30)
+MAX_TOKENS: int = config("MAX_TOKENS", cast=int, default=2000)
+MAX_PAGE_SIZE: int = config("MAX_PAGE_SIZE", cast=int, default=100)
+
+BROADCAST_QUEUE_SIZE: int = config("BROADCAST_QUEUE_SIZE", cast=int, default=1000)
+SERVER_VERSION: str = "0.1.0"
+API_VERSION: str = "1.0"
+BUILD_DATE: str = config("BUILD_DATE", default="2026-11-28")
+
+
+class ConfigurationError(RuntimeError):
+    """The process refuses to start with this configuration."""
+
+
+def check_production_settings() -> None:
+    """Production never runs with the development secret or a local SQLite file by accident."""
+    if ENVIRONMENT == "production" and str(SECRET_KEY) == DEFAULT_SECRET:
+        raise ConfigurationError("SECRET_KEY must be set to a strong secret in production")
