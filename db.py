@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import settings
@@ -27,3 +28,17 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
 
 # For the `tortoise` CLI: `tortoise -c db.TORTOISE_ORM makemigrations`.
 TORTOISE_ORM = tortoise_config()
+
+
+async def apply_migrations(database_url: str | None = None) -> None:
+    """Apply every pending migration (the server does this on start)."""
+    from tortoise import Tortoise
+    from tortoise.migrations.api import migrate
+
+    url = database_url or settings.DATABASE_URL
+    if url.startswith("sqlite://") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await migrate(config=tortoise_config(url))
+    finally:
+        await Tortoise.close_connections()

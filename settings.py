@@ -16,7 +16,9 @@ DEFAULT_SECRET = "dev-only-secret-change-me"
 ENVIRONMENT: str = config("OUDERLINK_ENV", default="development")
 DEBUG: bool = ENVIRONMENT != "production"
 
-DATABASE_URL: str = config("DATABASE_URL", default=f"sqlite://{ROOT / 'data' / 'ouderlink.sqlite3'}")
+DATABASE_URL: str = config(
+    "DATABASE_URL", default=f"sqlite://{ROOT / 'data' / 'ouderlink.sqlite3'}"
+)
 REDIS_URL: str = config("REDIS_URL", default="")
 MEDIA_ROOT: Path = Path(config("MEDIA_ROOT", default=str(ROOT / "data" / "media")))
 SECRET_KEY: Secret = config("SECRET_KEY", cast=Secret, default=Secret(DEFAULT_SECRET))

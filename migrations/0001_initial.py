@@ -547,7 +547,7 @@ class Migration(migrations.Migration):
                 ('diary_entry', fields.ForeignKeyField('models.DiaryEntry', source_field='diary_entry_id', null=True, db_constraint=True, to_field='id', related_name='timeline_items', on_delete=OnDelete.CASCADE)),
                 ('posted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'timeline_item', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A post on the timeline of one or more children (a photo post, or the card of a diary entry).'},
+            options={'table': 'timeline_item', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A post on the timeline of one or more children: a photo post, or a diary entry card.'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(

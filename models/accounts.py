@@ -35,7 +35,10 @@ class LoginAttempt(TimestampedModel):
 
     class Meta:
         table = "login_attempt"
-        indexes = (Index(fields=("account_key", "created_at")), Index(fields=("client_address", "created_at")),)
+        indexes = (
+            Index(fields=("account_key", "created_at")),
+            Index(fields=("client_address", "created_at")),
+        )
 
 
 class InvitationKind(StrEnum):
@@ -45,7 +48,9 @@ class InvitationKind(StrEnum):
 
 class Invitation(TimestampedModel):
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="invitations", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="invitations", on_delete=fields.CASCADE
+    )
     kind = fields.CharEnumField(InvitationKind, max_length=20)
     token_hash = fields.CharField(max_length=64, unique=True)
     expires_at = fields.DatetimeField()
@@ -67,7 +72,9 @@ class ApiToken(TimestampedModel):
     expires_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)
-    created_by = fields.ForeignKeyField("models.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "api_token"
@@ -87,7 +94,9 @@ class NotificationSetting(TimestampedModel):
     """The choice of a user for one item type (absent rows mean the defaults)."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="notification_settings", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="notification_settings", on_delete=fields.CASCADE
+    )
     item = fields.CharEnumField(NotificationItem, max_length=20)
     push = fields.BooleanField(default=True)
     email = fields.BooleanField(default=False)

@@ -52,9 +52,15 @@ class RequestedDay(TimestampedModel):
     organisation = fields.ForeignKeyField(
         "models.Organisation", related_name="requested_days", on_delete=fields.CASCADE
     )
-    request = fields.ForeignKeyField("models.DayRequest", related_name="days", on_delete=fields.CASCADE)
-    child = fields.ForeignKeyField("models.Child", related_name="requested_days", on_delete=fields.CASCADE)
-    group = fields.ForeignKeyField("models.Group", related_name="requested_days", on_delete=fields.CASCADE)
+    request = fields.ForeignKeyField(
+        "models.DayRequest", related_name="days", on_delete=fields.CASCADE
+    )
+    child = fields.ForeignKeyField(
+        "models.Child", related_name="requested_days", on_delete=fields.CASCADE
+    )
+    group = fields.ForeignKeyField(
+        "models.Group", related_name="requested_days", on_delete=fields.CASCADE
+    )
     kind = fields.CharEnumField(DayKind, max_length=16)
     date = fields.DateField()
     start_time = fields.TimeField()
@@ -73,16 +79,24 @@ class RequestedDay(TimestampedModel):
 
     class Meta:
         table = "requested_day"
-        indexes = (Index(fields=("child_id", "date")), Index(fields=("group_id", "date", "status")), Index(fields=("organisation_id", "status")),)
+        indexes = (
+            Index(fields=("child_id", "date")),
+            Index(fields=("group_id", "date", "status")),
+            Index(fields=("organisation_id", "status")),
+        )
 
 
 class RequestedDayChange(TimestampedModel):
     """Append-only status history of a requested day."""
 
     id = fields.IntField(primary_key=True)
-    day = fields.ForeignKeyField("models.RequestedDay", related_name="changes", on_delete=fields.CASCADE)
+    day = fields.ForeignKeyField(
+        "models.RequestedDay", related_name="changes", on_delete=fields.CASCADE
+    )
     status = fields.CharEnumField(DayStatus, max_length=16)
-    actor = fields.ForeignKeyField("models.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    actor = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     reason = fields.TextField(default="")
 
     class Meta:
@@ -106,8 +120,12 @@ class Absence(TimestampedModel):
     organisation = fields.ForeignKeyField(
         "models.Organisation", related_name="absences", on_delete=fields.CASCADE
     )
-    child = fields.ForeignKeyField("models.Child", related_name="absences", on_delete=fields.CASCADE)
-    group = fields.ForeignKeyField("models.Group", related_name="absences", on_delete=fields.CASCADE)
+    child = fields.ForeignKeyField(
+        "models.Child", related_name="absences", on_delete=fields.CASCADE
+    )
+    group = fields.ForeignKeyField(
+        "models.Group", related_name="absences", on_delete=fields.CASCADE
+    )
     date = fields.DateField()
     day_part = fields.CharEnumField(DayPart, max_length=16)
     reason = fields.CharEnumField(AbsenceReason, max_length=16)
@@ -126,7 +144,9 @@ class CalendarFeed(TimestampedModel):
     """The private iCalendar URL of a parent, revoked by setting `revoked_at`."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="calendar_feeds", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="calendar_feeds", on_delete=fields.CASCADE
+    )
     token_hash = fields.CharField(max_length=64, unique=True)
     revoked_at = fields.DatetimeField(null=True)
 

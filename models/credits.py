@@ -39,7 +39,9 @@ class CreditLedgerEntry(TimestampedModel):
     organisation = fields.ForeignKeyField(
         "models.Organisation", related_name="credit_entries", on_delete=fields.CASCADE
     )
-    child = fields.ForeignKeyField("models.Child", related_name="credit_entries", on_delete=fields.CASCADE)
+    child = fields.ForeignKeyField(
+        "models.Child", related_name="credit_entries", on_delete=fields.CASCADE
+    )
     credit_type = fields.ForeignKeyField(
         "models.CreditType", related_name="entries", on_delete=fields.CASCADE
     )
@@ -49,7 +51,9 @@ class CreditLedgerEntry(TimestampedModel):
     requested_day = fields.ForeignKeyField(
         "models.RequestedDay", related_name="credit_entries", null=True, on_delete=fields.SET_NULL
     )
-    created_by = fields.ForeignKeyField("models.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     note = fields.CharField(max_length=200, default="")
 
     class Meta:

@@ -12,15 +12,20 @@ class DiaryEntry(TimestampedModel):
     """The report of one author about one child on one day.
 
     `details` holds the optional structured parts: {"meals": [{"time", "what", "amount"}],
-    "sleeps": [{"start", "end"}], "nappies": [{"time", "kind"}], "mood": "...", "activities": [...]}.
+    "sleeps": [{"start", "end"}], "nappies": [{"time", "kind"}], "mood": "…",
+    "activities": [...]}.
     """
 
     id = fields.IntField(primary_key=True)
     organisation = fields.ForeignKeyField(
         "models.Organisation", related_name="diary_entries", on_delete=fields.CASCADE
     )
-    child = fields.ForeignKeyField("models.Child", related_name="diary_entries", on_delete=fields.CASCADE)
-    group = fields.ForeignKeyField("models.Group", related_name="diary_entries", on_delete=fields.CASCADE)
+    child = fields.ForeignKeyField(
+        "models.Child", related_name="diary_entries", on_delete=fields.CASCADE
+    )
+    group = fields.ForeignKeyField(
+        "models.Group", related_name="diary_entries", on_delete=fields.CASCADE
+    )
     author = fields.ForeignKeyField(
         "models.User", related_name="diary_entries", null=True, on_delete=fields.SET_NULL
     )
@@ -36,8 +41,12 @@ class DiaryEntry(TimestampedModel):
 
 class DiaryMedia(TimestampedModel):
     id = fields.IntField(primary_key=True)
-    entry = fields.ForeignKeyField("models.DiaryEntry", related_name="media_links", on_delete=fields.CASCADE)
-    media = fields.ForeignKeyField("models.MediaFile", related_name="diary_links", on_delete=fields.CASCADE)
+    entry = fields.ForeignKeyField(
+        "models.DiaryEntry", related_name="media_links", on_delete=fields.CASCADE
+    )
+    media = fields.ForeignKeyField(
+        "models.MediaFile", related_name="diary_links", on_delete=fields.CASCADE
+    )
     position = fields.IntField(default=0)
 
     class Meta:

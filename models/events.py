@@ -28,4 +28,7 @@ class Event(Model):
 
     class Meta:
         table = "event"
-        indexes = (Index(fields=("topic", "id")), Index(fields=("published_at", "id")),)
+        indexes = (
+            Index(fields=("topic", "id")),
+            Index(fields=("published_at", "id")),
+        )

@@ -48,14 +48,16 @@ class TimelineKind(StrEnum):
 
 
 class TimelineItem(TimestampedModel):
-    """A post on the timeline of one or more children (a photo post, or the card of a diary entry)."""
+    """A post on the timeline of one or more children: a photo post, or a diary entry card."""
 
     id = fields.IntField(primary_key=True)
     organisation = fields.ForeignKeyField(
         "models.Organisation", related_name="timeline_items", on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(TimelineKind, max_length=16)
-    group = fields.ForeignKeyField("models.Group", related_name="timeline_items", on_delete=fields.CASCADE)
+    group = fields.ForeignKeyField(
+        "models.Group", related_name="timeline_items", on_delete=fields.CASCADE
+    )
     author = fields.ForeignKeyField(
         "models.User", related_name="timeline_items", null=True, on_delete=fields.SET_NULL
     )
@@ -73,9 +75,15 @@ class TimelineItemChild(TimestampedModel):
     """Which children an item is about, a parent sees it only under their own child."""
 
     id = fields.IntField(primary_key=True)
-    item = fields.ForeignKeyField("models.TimelineItem", related_name="child_links", on_delete=fields.CASCADE)
-    child = fields.ForeignKeyField("models.Child", related_name="timeline_links", on_delete=fields.CASCADE)
-    posted_at = fields.DatetimeField()  # copied from the item: the child's timeline is one index scan
+    item = fields.ForeignKeyField(
+        "models.TimelineItem", related_name="child_links", on_delete=fields.CASCADE
+    )
+    child = fields.ForeignKeyField(
+        "models.Child", related_name="timeline_links", on_delete=fields.CASCADE
+    )
+    posted_at = (
+        fields.DatetimeField()
+    )  # copied from the item: the child's timeline is one index scan
 
     class Meta:
         table = "timeline_item_child"
@@ -85,8 +93,12 @@ class TimelineItemChild(TimestampedModel):
 
 class TimelineMedia(TimestampedModel):
     id = fields.IntField(primary_key=True)
-    item = fields.ForeignKeyField("models.TimelineItem", related_name="media_links", on_delete=fields.CASCADE)
-    media = fields.ForeignKeyField("models.MediaFile", related_name="timeline_links", on_delete=fields.CASCADE)
+    item = fields.ForeignKeyField(
+        "models.TimelineItem", related_name="media_links", on_delete=fields.CASCADE
+    )
+    media = fields.ForeignKeyField(
+        "models.MediaFile", related_name="timeline_links", on_delete=fields.CASCADE
+    )
     position = fields.IntField(default=0)
 
     class Meta:

@@ -13,8 +13,12 @@ class Conversation(TimestampedModel):
     organisation = fields.ForeignKeyField(
         "models.Organisation", related_name="conversations", on_delete=fields.CASCADE
     )
-    child = fields.ForeignKeyField("models.Child", related_name="conversations", on_delete=fields.CASCADE)
-    group = fields.ForeignKeyField("models.Group", related_name="conversations", on_delete=fields.CASCADE)
+    child = fields.ForeignKeyField(
+        "models.Child", related_name="conversations", on_delete=fields.CASCADE
+    )
+    group = fields.ForeignKeyField(
+        "models.Group", related_name="conversations", on_delete=fields.CASCADE
+    )
     subject = fields.CharField(max_length=200, default="")
     started_by = fields.ForeignKeyField(
         "models.User", related_name="started_conversations", null=True, on_delete=fields.SET_NULL
@@ -23,7 +27,10 @@ class Conversation(TimestampedModel):
 
     class Meta:
         table = "conversation"
-        indexes = (Index(fields=("child_id", "last_message_at")), Index(fields=("group_id", "last_message_at")),)
+        indexes = (
+            Index(fields=("child_id", "last_message_at")),
+            Index(fields=("group_id", "last_message_at")),
+        )
 
 
 class Message(TimestampedModel):
@@ -44,8 +51,12 @@ class Message(TimestampedModel):
 
 class MessageAttachment(TimestampedModel):
     id = fields.IntField(primary_key=True)
-    message = fields.ForeignKeyField("models.Message", related_name="attachments", on_delete=fields.CASCADE)
-    media = fields.ForeignKeyField("models.MediaFile", related_name="message_links", on_delete=fields.CASCADE)
+    message = fields.ForeignKeyField(
+        "models.Message", related_name="attachments", on_delete=fields.CASCADE
+    )
+    media = fields.ForeignKeyField(
+        "models.MediaFile", related_name="message_links", on_delete=fields.CASCADE
+    )
 
     class Meta:
         table = "message_attachment"
@@ -58,7 +69,9 @@ class ConversationRead(TimestampedModel):
     conversation = fields.ForeignKeyField(
         "models.Conversation", related_name="reads", on_delete=fields.CASCADE
     )
-    user = fields.ForeignKeyField("models.User", related_name="conversation_reads", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="conversation_reads", on_delete=fields.CASCADE
+    )
     last_read_message_id = fields.IntField(default=0)
     read_at = fields.DatetimeField()
 

@@ -45,8 +45,12 @@ class Child(TimestampedModel):
 
 class Guardianship(TimestampedModel):
     id = fields.IntField(primary_key=True)
-    child = fields.ForeignKeyField("models.Child", related_name="guardianships", on_delete=fields.CASCADE)
-    user = fields.ForeignKeyField("models.User", related_name="guardianships", on_delete=fields.CASCADE)
+    child = fields.ForeignKeyField(
+        "models.Child", related_name="guardianships", on_delete=fields.CASCADE
+    )
+    user = fields.ForeignKeyField(
+        "models.User", related_name="guardianships", on_delete=fields.CASCADE
+    )
 
     class Meta:
         table = "guardianship"
@@ -58,14 +62,21 @@ class StaffAssignment(TimestampedModel):
     """A staff member works in a group from `start_date` until `end_date` (open when null)."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="assignments", on_delete=fields.CASCADE)
-    group = fields.ForeignKeyField("models.Group", related_name="assignments", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="assignments", on_delete=fields.CASCADE
+    )
+    group = fields.ForeignKeyField(
+        "models.Group", related_name="assignments", on_delete=fields.CASCADE
+    )
     start_date = fields.DateField()
     end_date = fields.DateField(null=True)
 
     class Meta:
         table = "staff_assignment"
-        indexes = (Index(fields=("user_id", "group_id")), Index(fields=("group_id", "user_id")),)
+        indexes = (
+            Index(fields=("user_id", "group_id")),
+            Index(fields=("group_id", "user_id")),
+        )
 
 
 class Placement(TimestampedModel):
@@ -79,8 +90,12 @@ class Placement(TimestampedModel):
     organisation = fields.ForeignKeyField(
         "models.Organisation", related_name="placements", on_delete=fields.CASCADE
     )
-    child = fields.ForeignKeyField("models.Child", related_name="placements", on_delete=fields.CASCADE)
-    group = fields.ForeignKeyField("models.Group", related_name="placements", on_delete=fields.CASCADE)
+    child = fields.ForeignKeyField(
+        "models.Child", related_name="placements", on_delete=fields.CASCADE
+    )
+    group = fields.ForeignKeyField(
+        "models.Group", related_name="placements", on_delete=fields.CASCADE
+    )
     care_type = fields.CharEnumField(CareType, max_length=16)
     schedule = fields.JSONField(default=list)
     start_date = fields.DateField()
@@ -91,4 +106,7 @@ class Placement(TimestampedModel):
 
     class Meta:
         table = "placement"
-        indexes = (Index(fields=("child_id", "start_date")), Index(fields=("group_id", "start_date")),)
+        indexes = (
+            Index(fields=("child_id", "start_date")),
+            Index(fields=("group_id", "start_date")),
+        )

@@ -18,7 +18,9 @@ class NewsItem(TimestampedModel):
     location = fields.ForeignKeyField(
         "models.Location", related_name="news_items", null=True, on_delete=fields.CASCADE
     )
-    author = fields.ForeignKeyField("models.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    author = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     title = fields.CharField(max_length=200)
     body = fields.TextField()
     published_at = fields.DatetimeField(null=True)
@@ -32,7 +34,9 @@ class NewsItem(TimestampedModel):
 
 class NewsAttachment(TimestampedModel):
     id = fields.IntField(primary_key=True)
-    news_item = fields.ForeignKeyField("models.NewsItem", related_name="attachments", on_delete=fields.CASCADE)
+    news_item = fields.ForeignKeyField(
+        "models.NewsItem", related_name="attachments", on_delete=fields.CASCADE
+    )
     media = fields.ForeignKeyField("models.MediaFile", related_name=False, on_delete=fields.CASCADE)
 
     class Meta:
@@ -41,7 +45,9 @@ class NewsAttachment(TimestampedModel):
 
 class NewsRead(TimestampedModel):
     id = fields.IntField(primary_key=True)
-    news_item = fields.ForeignKeyField("models.NewsItem", related_name="reads", on_delete=fields.CASCADE)
+    news_item = fields.ForeignKeyField(
+        "models.NewsItem", related_name="reads", on_delete=fields.CASCADE
+    )
     user = fields.ForeignKeyField("models.User", related_name=False, on_delete=fields.CASCADE)
 
     class Meta:
@@ -57,7 +63,9 @@ class Newsletter(TimestampedModel):
     location = fields.ForeignKeyField(
         "models.Location", related_name="newsletters", null=True, on_delete=fields.CASCADE
     )
-    author = fields.ForeignKeyField("models.User", related_name=False, null=True, on_delete=fields.SET_NULL)
+    author = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     title = fields.CharField(max_length=200)
     html = fields.TextField()  # sanitised on write, with an allow-list
     published_at = fields.DatetimeField(null=True)
@@ -92,10 +100,14 @@ class Document(TimestampedModel):
     organisation = fields.ForeignKeyField(
         "models.Organisation", related_name="documents", on_delete=fields.CASCADE
     )
-    owner = fields.ForeignKeyField("models.User", related_name="documents", on_delete=fields.CASCADE)
+    owner = fields.ForeignKeyField(
+        "models.User", related_name="documents", on_delete=fields.CASCADE
+    )
     kind = fields.CharEnumField(DocumentKind, max_length=20)
     title = fields.CharField(max_length=200)
-    media = fields.ForeignKeyField("models.MediaFile", related_name=False, null=True, on_delete=fields.SET_NULL)
+    media = fields.ForeignKeyField(
+        "models.MediaFile", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     number = fields.CharField(max_length=50, default="")  # invoices
     period_start = fields.DateField(null=True)
     period_end = fields.DateField(null=True)

@@ -1,0 +1,1 @@
+"""Resolvers: parse, authorise, call one service, map the result. No business rules here."""

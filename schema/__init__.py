@@ -1,0 +1,55 @@
+"""The strawberry Schema, importable as `schema:schema`."""
+
+from __future__ import annotations
+
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry import Schema
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+import settings
+from schema.errors import INTERNAL, should_mask
+from schema.mutation import Mutation
+from schema.query import Query
+from schema.types.account import User
+from schema.types.children import Child
+
+
+def _extensions() -> list:
+    """Factories, so each request gets fresh extension state (the caches are module-level)."""
+    extensions: list = [
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=settings.MAX_QUERY_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=settings.MAX_TOKENS),
+    ]
+    if not settings.INTROSPECTION:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    if not settings.DEBUG:
+        extensions.append(
+            lambda: MaskErrors(
+                should_mask_error=should_mask,
+                error_message="Internal server error. / Er ging iets mis op de server.",
+            )
+        )
+    return extensions
+
+
+schema = Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[Child, User],
+    extensions=_extensions(),
+    config=StrawberryConfig(auto_camel_case=True),
+)
+
+__all__ = ["INTERNAL", "schema"]

@@ -1,0 +1,65 @@
+"""The GraphQL ASGI app: authentication over HTTP (bearer header) and WebSocket
+(`connection_init` payload), origins, limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+
+import settings
+from schema.context import Context
+from services import auth
+
+
+def bearer_token(value: str | None) -> str:
+    if not value:
+        return ""
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+class OuderlinkGraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
+        context = Context(request=request, response=response)
+        if isinstance(request, Request):
+            token = bearer_token(request.headers.get("authorization"))
+            if token:
+                context.use(await auth.authenticate(token))
+        return context
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Authenticate from `connection_init`: {"authorization": "Bearer …"} or {"token": …}."""
+        params = context.connection_params or {}
+        if not isinstance(params, dict):
+            raise ConnectionRejectionError({"code": "BAD_CONNECTION_PARAMS"})
+        raw = params.get("authorization") or params.get("Authorization") or ""
+        token = bearer_token(raw) if raw else str(params.get("token") or "")
+        if token:
+            principal = await auth.authenticate(token)
+            if principal is None:
+                raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+            context.use(principal)
+        return None
+
+
+def graphql_app() -> OuderlinkGraphQL:
+    from schema import schema
+
+    return OuderlinkGraphQL(
+        schema,
+        graphql_ide="graphiql" if settings.DEBUG else None,
+        allow_queries_via_get=True,
+        keep_alive=True,
+        keep_alive_interval=15,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+        connection_init_wait_timeout=timedelta(seconds=5),
+        max_subscriptions_per_connection=20,
+        multipart_uploads_enabled=False,
+        allowed_origins=list(settings.ALLOWED_ORIGINS),
+    )

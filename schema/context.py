@@ -1,0 +1,43 @@
+"""The per-request context: who is asking, and one set of DataLoaders per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from resolvers.dataloaders import Loaders
+from services.principal import Principal
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Any = None
+    principal: Principal | None = None
+    loaders: Loaders = field(default_factory=Loaders)
+    # Filled by strawberry with the WebSocket `connection_init` payload.
+    connection_params: dict[str, Any] | None = None
+
+    @property
+    def locale(self) -> str:
+        if self.principal is not None:
+            return self.principal.locale
+        header = self.request.headers.get("accept-language", "") if self.request else ""
+        return "en" if header.lower().startswith("en") else "nl"
+
+    @property
+    def client_address(self) -> str:
+        client = self.request.client if self.request else None
+        return client.host if client else "unknown"
+
+    def use(self, principal: Principal | None) -> None:
+        """Set the principal (after authentication) and start fresh loaders for it."""
+        self.principal = principal
+        self.loaders = Loaders(principal)
+
+
+Info: TypeAlias = StrawberryInfo[Context, None]

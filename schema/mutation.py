@@ -1,0 +1,28 @@
+"""The root Mutation."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import auth as auth_resolvers
+from schema.context import Info
+from schema.permissions import IsAuthenticated
+from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
+    async def login(self, info: Info, input: LoginInput) -> LoginResult:
+        return await auth_resolvers.login(info, input.organisation, input.email, input.password)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated], description="End this session.")
+    async def logout(self, info: Info) -> bool:
+        return await auth_resolvers.logout(info)
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Change the password; every other session is logged out.",
+    )
+    async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordResult:
+        return await auth_resolvers.change_password(info, input.old_password, input.new_password)

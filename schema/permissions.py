@@ -1,0 +1,29 @@
+"""Who may call a field. Which rows they then see is decided in `services.access`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission
+
+from schema.context import Info
+from schema.errors import FORBIDDEN, UNAUTHENTICATED
+
+
+class IsAuthenticated(BasePermission):
+    message = "Log in first. / Log eerst in."
+    error_extensions = {"code": UNAUTHENTICATED}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.principal is not None
+
+
+class IsBackOffice(BasePermission):
+    """Planners and admins."""
+
+    message = "Only planners and admins may do this. / Alleen planners en beheerders mogen dit."
+    error_extensions = {"code": FORBIDDEN}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = info.context.principal
+        return principal is not None and principal.is_back_office

@@ -1,0 +1,27 @@
+"""The viewer: the logged-in user's own entry point into everything they may see."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import children as children_resolvers
+from resolvers import users as user_resolvers
+from schema.context import Info
+from schema.relay import Connection
+from schema.types.account import User
+from schema.types.children import Child
+
+
+@strawberry.type
+class Viewer:
+    @strawberry.field
+    async def user(self, info: Info) -> User:
+        return await user_resolvers.viewer_user(info)
+
+    @strawberry.field(
+        description="The viewer's children (parents), group children (staff), or all."
+    )
+    async def children(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Child]:
+        return await children_resolvers.viewer_children(info, first, after)

@@ -1,0 +1,84 @@
+"""The ASGI application: GraphQL over HTTP and WebSocket at /graphql, /healthz, /readyz."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from tortoise import connections
+from tortoise.contrib.starlette import RegisterTortoise
+
+import db
+import settings
+from schema.app import graphql_app
+from subscriptions import hub
+
+logger = logging.getLogger("ouderlink")
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    settings.check_production_settings()
+    await db.apply_migrations()
+    async with RegisterTortoise(app, config=db.tortoise_config()):
+        await hub.start(settings.REDIS_URL)
+        try:
+            yield
+        finally:
+            await hub.stop()
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    checks: dict[str, str] = {}
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # a readiness probe reports, it does not crash
+        checks["database"] = f"error: {type(exc).__name__}"
+    checks["broadcast"] = "ok" if await hub.is_healthy() else "error"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, 200 if ready else 503
+    )
+
+
+def create_app() -> Starlette:
+    graphql = graphql_app()
+    return Starlette(
+        debug=False,
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.ALLOWED_ORIGINS),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        ],
+        lifespan=lifespan,
+    )
+
+
+app = create_app()
+
+
+if __name__ == "__main__":
+    import uvicorn
+
+    uvicorn.run("server:app", host=settings.HOST, port=settings.PORT)

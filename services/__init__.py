@@ -1,0 +1,1 @@
+"""The domain layer: every business rule of Ouderlink. Never imports strawberry."""

@@ -1,0 +1,153 @@
+"""Test set-up for both shapes.
+
+- Embedded (default): a SQLite file in a temporary folder, in-process broadcast.
+- Production shape: TEST_DATABASE_URL=postgres://... (a fresh database is created for the
+  run and dropped after it) and REDIS_URL=redis://...
+
+Every test that asks for `db` starts from a clean, migrated database.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+_TMP = Path(tempfile.mkdtemp(prefix="ouderlink-test-"))
+_BASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+if _BASE_URL.startswith(("postgres://", "postgresql://")):
+    _parsed = urlparse(_BASE_URL)
+    TEST_DB_NAME = f"ouderlink_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    DATABASE_URL = urlunparse(_parsed._replace(path=f"/{TEST_DB_NAME}"))
+    ADMIN_DSN = urlunparse(_parsed._replace(scheme="postgresql", path="/postgres"))
+else:
+    TEST_DB_NAME = ""
+    DATABASE_URL = f"sqlite://{_TMP / 'test.sqlite3'}"
+    ADMIN_DSN = ""
+
+# Settings are read once, at import: set the environment before anything imports them.
+os.environ["OUDERLINK_ENV"] = "test"
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ["MEDIA_ROOT"] = str(_TMP / "media")
+os.environ.setdefault("SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+import pytest_asyncio  # noqa: E402
+from tortoise import Tortoise, connections  # noqa: E402
+
+import db as database  # noqa: E402
+import settings  # noqa: E402
+from services import clock  # noqa: E402
+
+IS_POSTGRES = bool(TEST_DB_NAME)
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+async def _create_postgres_database() -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(f'CREATE DATABASE "{TEST_DB_NAME}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_postgres_database() -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB_NAME}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def orm() -> AsyncIterator[str]:
+    """A migrated database for the whole run, with Tortoise initialised."""
+    if IS_POSTGRES:
+        await _create_postgres_database()
+    try:
+        await database.apply_migrations(DATABASE_URL)
+        await Tortoise.init(
+            config=database.tortoise_config(DATABASE_URL), _enable_global_fallback=True
+        )
+        yield DATABASE_URL
+        await Tortoise.close_connections()
+    finally:
+        if IS_POSTGRES:
+            await _drop_postgres_database()
+
+
+def _tables() -> list[str]:
+    return [m._meta.db_table for m in Tortoise.apps["models"].values()]
+
+
+async def _clean() -> None:
+    conn = connections.get("default")
+    tables = _tables()
+    if IS_POSTGRES:
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        script = "PRAGMA foreign_keys = OFF;\n"
+        script += "".join(f'DELETE FROM "{t}";\n' for t in tables)
+        script += "DELETE FROM sqlite_sequence;\nPRAGMA foreign_keys = ON;"
+        await conn.execute_script(script)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def db(orm: str) -> AsyncIterator[str]:
+    """A clean database for this test."""
+    await _clean()
+    yield orm
+    clock.set_clock(None)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def app(orm: str):
+    from server import create_app
+    from subscriptions import hub
+
+    await hub.start(REDIS_URL or None)
+    try:
+        yield create_app()
+    finally:
+        await hub.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def client(app, db) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 51000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+class GraphQLClient:
+    """Posts GraphQL documents to the app, as a given bearer token (or anonymous)."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(
+        self, query: str, variables: dict | None = None, *, token: str | None = None
+    ) -> dict:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)
+
+
+__all__ = ["IS_POSTGRES", "REDIS_URL", "settings"]
