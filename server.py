@@ -17,6 +17,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 import db
 import settings
+from routes import media as media_routes
 from schema.app import graphql_app
 from subscriptions import hub
 
@@ -62,13 +63,15 @@ def create_app() -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *media_routes.routes(),
         ],
         middleware=[
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.ALLOWED_ORIGINS),
-                allow_methods=["GET", "POST"],
+                allow_methods=["GET", "POST", "PUT"],
                 allow_headers=["Authorization", "Content-Type"],
+                expose_headers=["Content-Disposition"],
             )
         ],
         lifespan=lifespan,

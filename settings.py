@@ -42,6 +42,17 @@ MAX_ALIASES: int = config("MAX_ALIASES", cast=int, default=30)
 MAX_TOKENS: int = config("MAX_TOKENS", cast=int, default=2000)
 MAX_PAGE_SIZE: int = config("MAX_PAGE_SIZE", cast=int, default=100)
 
+# Media: upload limits per kind, signed URL lifetimes, image processing.
+MEDIA_MAX_PHOTO_BYTES: int = config("MEDIA_MAX_PHOTO_BYTES", cast=int, default=20 * 1024 * 1024)
+MEDIA_MAX_VIDEO_BYTES: int = config("MEDIA_MAX_VIDEO_BYTES", cast=int, default=200 * 1024 * 1024)
+MEDIA_MAX_DOCUMENT_BYTES: int = config(
+    "MEDIA_MAX_DOCUMENT_BYTES", cast=int, default=20 * 1024 * 1024
+)
+MEDIA_MAX_IMAGE_PIXELS: int = config("MEDIA_MAX_IMAGE_PIXELS", cast=int, default=50_000_000)
+MEDIA_THUMBNAIL_PX: int = config("MEDIA_THUMBNAIL_PX", cast=int, default=480)
+MEDIA_UPLOAD_TTL_SECONDS: int = config("MEDIA_UPLOAD_TTL_SECONDS", cast=int, default=15 * 60)
+MEDIA_DOWNLOAD_TTL_SECONDS: int = config("MEDIA_DOWNLOAD_TTL_SECONDS", cast=int, default=5 * 60)
+
 BROADCAST_QUEUE_SIZE: int = config("BROADCAST_QUEUE_SIZE", cast=int, default=1000)
 SERVER_VERSION: str = "0.1.0"
 API_VERSION: str = "1.0"

@@ -21,6 +21,7 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.types.account import User
 from schema.types.children import Child
+from schema.types.media import Media
 
 
 def _extensions() -> list:
@@ -47,7 +48,7 @@ def _extensions() -> list:
 schema = Schema(
     query=Query,
     mutation=Mutation,
-    types=[Child, User],
+    types=[Child, User, Media],
     extensions=_extensions(),
     config=StrawberryConfig(auto_camel_case=True),
 )

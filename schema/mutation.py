@@ -5,9 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import auth as auth_resolvers
+from resolvers import media as media_resolvers
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
+from schema.types.media import CreateUploadInput, CreateUploadResult
 
 
 @strawberry.type
@@ -26,3 +28,10 @@ class Mutation:
     )
     async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordResult:
         return await auth_resolvers.change_password(info, input.old_password, input.new_password)
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="A short-lived signed address to PUT a photo, video or document to.",
+    )
+    async def create_upload(self, info: Info, input: CreateUploadInput) -> CreateUploadResult:
+        return await media_resolvers.create_upload(info, input)

@@ -1,0 +1,75 @@
+"""HMAC-signed, expiring tokens for URLs (media uploads and downloads).
+
+A token is `<payload>.<signature>`, both base64url without padding. The payload is compact
+JSON with an `exp` (Unix seconds); the signature is HMAC-SHA256 over the purpose and the
+payload, with a key derived from settings.SECRET_KEY per purpose, so a download token can
+never be replayed as an upload token. Comparison is constant-time (hmac.compare_digest).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from datetime import datetime
+from typing import Any
+
+import settings
+from services import clock
+
+MAX_TOKEN_LENGTH = 1024
+
+
+class BadSignature(Exception):
+    """The token is malformed, tampered with, or signed for another purpose."""
+
+
+class SignatureExpired(BadSignature):
+    """The token was genuine but its time is up."""
+
+
+def _b64encode(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _b64decode(text: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode())
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        raise BadSignature("not base64") from None
+
+
+def _key(purpose: str) -> bytes:
+    secret = str(settings.SECRET_KEY).encode()
+    return hmac.new(secret, f"ouderlink.signing:{purpose}".encode(), hashlib.sha256).digest()
+
+
+def _mac(purpose: str, payload_b64: str) -> bytes:
+    return hmac.new(_key(purpose), f"{purpose}.{payload_b64}".encode(), hashlib.sha256).digest()
+
+
+def sign(purpose: str, claims: dict[str, Any], expires_at: datetime) -> str:
+    """A token carrying `claims` (ids and short strings) until `expires_at`."""
+    body = {**claims, "exp": int(expires_at.timestamp())}
+    payload = _b64encode(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
+    return f"{payload}.{_b64encode(_mac(purpose, payload))}"
+
+
+def verify(purpose: str, token: str) -> dict[str, Any]:
+    """The claims of a genuine, unexpired token; raises BadSignature or SignatureExpired."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
+        raise BadSignature("malformed")
+    payload, _, signature = token.partition(".")
+    if not hmac.compare_digest(_b64decode(signature), _mac(purpose, payload)):
+        raise BadSignature("signature mismatch")
+    try:
+        claims = json.loads(_b64decode(payload))
+    except (ValueError, UnicodeDecodeError):
+        raise BadSignature("bad payload") from None
+    if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
+        raise BadSignature("bad payload")
+    if clock.now().timestamp() >= claims["exp"]:
+        raise SignatureExpired("expired")
+    return claims
