@@ -5,6 +5,7 @@ from json import dumps, loads
 from models.accounts import InvitationKind, NotificationItem
 from models.agenda import AbsenceReason, DayKind, DayPart, DayStatus
 from models.base import CareType, Role
+from models.care_times import BlockDays, SchoolFreeKind
 from models.credits import LedgerKind
 from models.media import MediaKind, MediaStatus, TimelineKind
 from models.publications import DocumentKind
@@ -38,6 +39,8 @@ class Migration(migrations.Migration):
                 ('request_min_lead_hours', fields.IntField(default=48)),
                 ('request_max_lead_days', fields.IntField(default=60)),
                 ('cancellation_deadline_hours', fields.IntField(default=24)),
+                ('request_horizon_days', fields.IntField(default=365)),
+                ('flexible_min_minutes', fields.IntField(default=120)),
                 ('access_window_weeks', fields.IntField(default=8)),
                 ('tokens_registered_queries_only', fields.BooleanField(default=False)),
             ],
@@ -80,7 +83,17 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'event', 'app': 'models', 'indexes': [Index(fields=['topic', 'id']), Index(fields=['published_at', 'id'])], 'pk_attr': 'id', 'table_description': 'An append-only record of something that happened.'},
+            options={'table': 'event', 'app': 'models', 'indexes': [Index(fields=['topic', 'id']), Index(fields=['published_at', 'id']), Index(fields=['organisation_id', 'id'])], 'pk_attr': 'id', 'table_description': 'An append-only record of something that happened.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='EventAudience',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('event', fields.ForeignKeyField('models.Event', source_field='event_id', db_constraint=True, to_field='id', related_name='audience', on_delete=OnDelete.CASCADE)),
+                ('topic', fields.CharField(max_length=64)),
+            ],
+            options={'table': 'event_audience', 'app': 'models', 'indexes': [Index(fields=['topic', 'event_id'])], 'pk_attr': 'id', 'table_description': 'A further topic an event is addressed to besides its own, e.g. child:7 or group:3.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -146,6 +159,40 @@ class Migration(migrations.Migration):
                 ('thumbnail_key', fields.CharField(null=True, max_length=255)),
             ],
             options={'table': 'media_file', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TimestampedModel'],
+        ),
+        ops.CreateModel(
+            name='SchoolFreePeriod',
+            fields=[
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name='school_free_periods', on_delete=OnDelete.CASCADE)),
+                ('location', fields.ForeignKeyField('models.Location', source_field='location_id', null=True, db_constraint=True, to_field='id', related_name='school_free_periods', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='HOLIDAY: holiday\nSTUDY_DAY: study_day', enum_type=SchoolFreeKind, max_length=16)),
+                ('name', fields.CharField(default='', max_length=100)),
+                ('start_date', fields.DateField()),
+                ('end_date', fields.DateField()),
+            ],
+            options={'table': 'school_free_period', 'app': 'models', 'indexes': [Index(fields=['organisation_id', 'start_date'])], 'pk_attr': 'id', 'table_description': 'A school holiday or study day: BSO offers its school-free blocks on these days.'},
+            bases=['TimestampedModel'],
+        ),
+        ops.CreateModel(
+            name='TimeBlock',
+            fields=[
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name='time_blocks', on_delete=OnDelete.CASCADE)),
+                ('location', fields.ForeignKeyField('models.Location', source_field='location_id', null=True, db_constraint=True, to_field='id', related_name='time_blocks', on_delete=OnDelete.CASCADE)),
+                ('care_type', fields.CharEnumField(description='KDV: kdv\nBSO: bso\nFLEX_KDV: flex_kdv\nFLEX_BSO: flex_bso', enum_type=CareType, max_length=16)),
+                ('code', fields.CharField(max_length=32)),
+                ('name_nl', fields.CharField(max_length=100)),
+                ('name_en', fields.CharField(max_length=100)),
+                ('start_time', fields.TimeField(auto_now=False, auto_now_add=False)),
+                ('end_time', fields.TimeField(auto_now=False, auto_now_add=False)),
+                ('days', fields.CharEnumField(default=BlockDays.ANY, description='ANY: any\nSCHOOL_DAY: school_day\nSCHOOL_FREE_DAY: school_free_day', enum_type=BlockDays, max_length=16)),
+                ('position', fields.IntField(default=0)),
+            ],
+            options={'table': 'time_block', 'app': 'models', 'indexes': [Index(fields=['organisation_id', 'care_type'])], 'pk_attr': 'id', 'table_description': 'A bookable block of a care type, for the whole organisation or one location.'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -302,7 +349,7 @@ class Migration(migrations.Migration):
                 ('signed_on', fields.DateField(null=True)),
                 ('year', fields.IntField(null=True)),
             ],
-            options={'table': 'document', 'app': 'models', 'indexes': [Index(fields=['owner_id', 'kind', 'created_at'])], 'pk_attr': 'id'},
+            options={'table': 'document', 'app': 'models', 'indexes': [Index(fields=['owner_id', 'kind', 'created_at']), Index(fields=['owner_id', 'created_at']), Index(fields=['media_id'])], 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -379,7 +426,7 @@ class Migration(migrations.Migration):
                 ('news_item', fields.ForeignKeyField('models.NewsItem', source_field='news_item_id', db_constraint=True, to_field='id', related_name='attachments', on_delete=OnDelete.CASCADE)),
                 ('media', fields.ForeignKeyField('models.MediaFile', source_field='media_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
             ],
-            options={'table': 'news_attachment', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'news_attachment', 'app': 'models', 'indexes': [Index(fields=['news_item_id', 'id']), Index(fields=['media_id'])], 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -418,7 +465,7 @@ class Migration(migrations.Migration):
                 ('newsletter', fields.ForeignKeyField('models.Newsletter', source_field='newsletter_id', db_constraint=True, to_field='id', related_name='attachments', on_delete=OnDelete.CASCADE)),
                 ('media', fields.ForeignKeyField('models.MediaFile', source_field='media_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
             ],
-            options={'table': 'newsletter_attachment', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'newsletter_attachment', 'app': 'models', 'indexes': [Index(fields=['newsletter_id', 'id']), Index(fields=['media_id'])], 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(

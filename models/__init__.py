@@ -21,9 +21,10 @@ from models.agenda import (
     RequestedDayChange,
 )
 from models.base import CareType, Role
+from models.care_times import BlockDays, SchoolFreeKind, SchoolFreePeriod, TimeBlock
 from models.credits import CreditLedgerEntry, CreditType, LedgerKind
 from models.diary import DiaryEntry, DiaryMedia
-from models.events import Event
+from models.events import Event, EventAudience
 from models.media import (
     MediaFile,
     MediaKind,
@@ -50,6 +51,7 @@ __all__ = [
     "Absence",
     "AbsenceReason",
     "ApiToken",
+    "BlockDays",
     "CalendarFeed",
     "CareType",
     "Child",
@@ -67,6 +69,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "Event",
+    "EventAudience",
     "Group",
     "Guardianship",
     "Invitation",
@@ -91,8 +94,11 @@ __all__ = [
     "RequestedDay",
     "RequestedDayChange",
     "Role",
+    "SchoolFreeKind",
+    "SchoolFreePeriod",
     "Session",
     "StaffAssignment",
+    "TimeBlock",
     "TimelineItem",
     "TimelineItemChild",
     "TimelineKind",

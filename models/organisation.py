@@ -18,6 +18,10 @@ class Organisation(TimestampedModel):
     request_min_lead_hours = fields.IntField(default=48)
     request_max_lead_days = fields.IntField(default=60)
     cancellation_deadline_hours = fields.IntField(default=24)
+    # Requests are possible at all only for days starting within this many days from now.
+    request_horizon_days = fields.IntField(default=365)
+    # Flexible care: the shortest bookable stretch, in minutes (15-minute steps).
+    flexible_min_minutes = fields.IntField(default=120)
     access_window_weeks = fields.IntField(default=8)
     # Registered-queries-only mode for API tokens (dashboards).
     tokens_registered_queries_only = fields.BooleanField(default=False)
