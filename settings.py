@@ -21,7 +21,7 @@ DATABASE_URL: str = config(
 )
 REDIS_URL: str = config("REDIS_URL", default="")
 MEDIA_ROOT: Path = Path(config("MEDIA_ROOT", default=str(ROOT / "data" / "media")))
-SECRET_KEY: Secret = config("SECRET_KEY", cast=Secret, default=Secret(DEFAULT_SECRET))
+SECRET_KEY: Secret = config("SECRET_KEY", cast=Secret, default=DEFAULT_SECRET)
 ALLOWED_ORIGINS: CommaSeparatedStrings = config(
     "ALLOWED_ORIGINS",
     cast=CommaSeparatedStrings,
@@ -53,7 +53,25 @@ MEDIA_THUMBNAIL_PX: int = config("MEDIA_THUMBNAIL_PX", cast=int, default=480)
 MEDIA_UPLOAD_TTL_SECONDS: int = config("MEDIA_UPLOAD_TTL_SECONDS", cast=int, default=15 * 60)
 MEDIA_DOWNLOAD_TTL_SECONDS: int = config("MEDIA_DOWNLOAD_TTL_SECONDS", cast=int, default=5 * 60)
 
+# Live events: a subscriber more than BROADCAST_QUEUE_SIZE events behind is disconnected.
 BROADCAST_QUEUE_SIZE: int = config("BROADCAST_QUEUE_SIZE", cast=int, default=1000)
+# Every channel name starts with this, so deployments (or test runs) sharing a Redis never mix.
+BROADCAST_CHANNEL_PREFIX: str = config("BROADCAST_CHANNEL_PREFIX", default="ouderlink:")
+# Redis CLIENT SETNAME of this process's connections (the process id is appended).
+BROADCAST_CLIENT_NAME: str = config("BROADCAST_CLIENT_NAME", default="ouderlink")
+# How often events whose publication failed (Redis down) are published again.
+RELAY_INTERVAL_SECONDS: float = config("RELAY_INTERVAL_SECONDS", cast=float, default=30.0)
+# ...but only events older than this: younger ones are still being published by their request.
+RELAY_GRACE_SECONDS: float = config("RELAY_GRACE_SECONDS", cast=float, default=5.0)
+# How often a live subscription re-checks its session and scope and looks for missed events.
+LIVE_POLL_SECONDS: float = config("LIVE_POLL_SECONDS", cast=float, default=30.0)
+# WebSocket limits.
+WS_KEEPALIVE_SECONDS: float = config("WS_KEEPALIVE_SECONDS", cast=float, default=15.0)
+WS_INIT_TIMEOUT_SECONDS: float = config("WS_INIT_TIMEOUT_SECONDS", cast=float, default=5.0)
+WS_MAX_SUBSCRIPTIONS: int = config("WS_MAX_SUBSCRIPTIONS", cast=int, default=20)
+# Messages: plain text of at most this many characters, at most this many attachments.
+MESSAGE_MAX_LENGTH: int = config("MESSAGE_MAX_LENGTH", cast=int, default=4000)
+MESSAGE_MAX_ATTACHMENTS: int = config("MESSAGE_MAX_ATTACHMENTS", cast=int, default=10)
 SERVER_VERSION: str = "0.1.0"
 API_VERSION: str = "1.0"
 BUILD_DATE: str = config("BUILD_DATE", default="2026-11-28")
