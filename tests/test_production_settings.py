@@ -14,14 +14,20 @@ def run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "OUDERLINK_ENV")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
 
 def test_production_refuses_to_start_with_the_development_secret():
     # when
-    result = run("import settings; settings.check_production_settings()", OUDERLINK_ENV="production")
+    result = run(
+        "import settings; settings.check_production_settings()", OUDERLINK_ENV="production"
+    )
     # then
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
@@ -30,7 +36,8 @@ def test_production_refuses_to_start_with_the_development_secret():
 def test_production_starts_with_a_real_secret():
     result = run(
         "import settings; settings.check_production_settings()",
-        OUDERLINK_ENV="production", SECRET_KEY="a-long-random-production-secret",
+        OUDERLINK_ENV="production",
+        SECRET_KEY="a-long-random-production-secret",
     )
     assert result.returncode == 0, result.stderr
 
