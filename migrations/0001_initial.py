@@ -7,6 +7,7 @@ from models.agenda import AbsenceReason, DayKind, DayPart, DayStatus
 from models.base import CareType, Role
 from models.care_times import BlockDays, SchoolFreeKind
 from models.credits import LedgerKind
+from models.fields import LocalTimeField
 from models.media import MediaKind, MediaStatus, TimelineKind
 from models.publications import DocumentKind
 from tortoise.fields.base import OnDelete
@@ -187,8 +188,8 @@ class Migration(migrations.Migration):
                 ('code', fields.CharField(max_length=32)),
                 ('name_nl', fields.CharField(max_length=100)),
                 ('name_en', fields.CharField(max_length=100)),
-                ('start_time', fields.TimeField(auto_now=False, auto_now_add=False)),
-                ('end_time', fields.TimeField(auto_now=False, auto_now_add=False)),
+                ('start_time', LocalTimeField()),
+                ('end_time', LocalTimeField()),
                 ('days', fields.CharEnumField(default=BlockDays.ANY, description='ANY: any\nSCHOOL_DAY: school_day\nSCHOOL_FREE_DAY: school_free_day', enum_type=BlockDays, max_length=16)),
                 ('position', fields.IntField(default=0)),
             ],
@@ -509,8 +510,8 @@ class Migration(migrations.Migration):
                 ('group', fields.ForeignKeyField('models.Group', source_field='group_id', db_constraint=True, to_field='id', related_name='requested_days', on_delete=OnDelete.CASCADE)),
                 ('kind', fields.CharEnumField(description='CONTRACT: contract\nEXTRA: extra\nFLEXIBLE: flexible', enum_type=DayKind, max_length=16)),
                 ('date', fields.DateField()),
-                ('start_time', fields.TimeField(auto_now=False, auto_now_add=False)),
-                ('end_time', fields.TimeField(auto_now=False, auto_now_add=False)),
+                ('start_time', LocalTimeField()),
+                ('end_time', LocalTimeField()),
                 ('status', fields.CharEnumField(description='PLANNED: planned\nREQUESTED: requested\nAPPROVED: approved\nREJECTED: rejected\nEXPIRED: expired\nCANCELLED: cancelled\nABSENT: absent', enum_type=DayStatus, max_length=16)),
                 ('credit_type', fields.ForeignKeyField('models.CreditType', source_field='credit_type_id', null=True, db_constraint=True, to_field='id', related_name='requested_days', on_delete=OnDelete.SET_NULL)),
                 ('charge_on_invoice', fields.BooleanField(default=False)),

@@ -12,6 +12,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 from models.base import TimestampedModel
+from models.fields import LocalTimeField
 
 
 class DayKind(StrEnum):
@@ -63,8 +64,8 @@ class RequestedDay(TimestampedModel):
     )
     kind = fields.CharEnumField(DayKind, max_length=16)
     date = fields.DateField()
-    start_time = fields.TimeField()
-    end_time = fields.TimeField()
+    start_time = LocalTimeField()
+    end_time = LocalTimeField()
     status = fields.CharEnumField(DayStatus, max_length=16)
     # Payment: a credit type (hours reserved in the ledger) or charged on the invoice.
     credit_type = fields.ForeignKeyField(

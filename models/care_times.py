@@ -12,6 +12,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 from models.base import CareType, TimestampedModel
+from models.fields import LocalTimeField
 
 
 class BlockDays(StrEnum):
@@ -34,8 +35,8 @@ class TimeBlock(TimestampedModel):
     code = fields.CharField(max_length=32)
     name_nl = fields.CharField(max_length=100)
     name_en = fields.CharField(max_length=100)
-    start_time = fields.TimeField()
-    end_time = fields.TimeField()
+    start_time = LocalTimeField()
+    end_time = LocalTimeField()
     days = fields.CharEnumField(BlockDays, max_length=16, default=BlockDays.ANY)
     position = fields.IntField(default=0)
 
