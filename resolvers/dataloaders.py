@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from models import Child, Organisation, User
-from services import access
+from models import Child, DiaryEntry, Group, MediaFile, Organisation, User
+from resolvers import timeline_loaders
+from services import access, clock, timeline
 from services.principal import Principal
 
 M = TypeVar("M")
@@ -33,6 +35,17 @@ class Loaders:
         self.organisation_by_id: DataLoader[int, Organisation | None] = DataLoader(
             _by_id(Organisation)
         )
+        # Timeline, placements, mentor (issue 3): see resolvers.timeline_loaders.
+        self._today: date | None = None
+        self.group_by_id: DataLoader[int, Group | None] = DataLoader(_by_id(Group))
+        self.media_by_id: DataLoader[int, MediaFile | None] = DataLoader(_by_id(MediaFile))
+        self.diary_entry_by_id: DataLoader[int, DiaryEntry | None] = DataLoader(_by_id(DiaryEntry))
+        self.timeline_item_by_id = DataLoader(timeline.items_by_id)
+        self.timeline_page_by_child = DataLoader(timeline_loaders.timeline_pages)
+        self.media_by_timeline_item = DataLoader(timeline.media_by_item)
+        self.child_ids_by_timeline_item = DataLoader(timeline.child_ids_by_item)
+        self.media_by_diary_entry = DataLoader(timeline_loaders.media_by_diary_entry)
+        self.placements_by_child = DataLoader(timeline_loaders.placements_loader(self.today))
 
     async def visible_child_ids(self) -> list[int]:
         """The children this principal may see, computed once per request."""
@@ -41,6 +54,17 @@ class Loaders:
         if self._visible_child_ids is None:
             self._visible_child_ids = await access.visible_child_ids(self.principal)
         return self._visible_child_ids
+
+    async def today(self) -> date:
+        """Today where the principal's organisation is, computed once per request."""
+        if self._today is None:
+            organisation = (
+                await self.organisation_by_id.load(self.principal.organisation_id)
+                if self.principal
+                else None
+            )
+            self._today = clock.today(organisation.timezone if organisation else "Europe/Amsterdam")
+        return self._today
 
     async def visible_children(self, ids: Iterable[int]) -> list[Child]:
         children = await self.child_by_id.load_many(list(ids))

@@ -6,10 +6,12 @@ import strawberry
 
 from resolvers import auth as auth_resolvers
 from resolvers import media as media_resolvers
+from resolvers import timeline as timeline_resolvers
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
 from schema.types.media import CreateUploadInput, CreateUploadResult
+from schema.types.timeline import CreatePhotoPostInput, CreatePhotoPostResult
 
 
 @strawberry.type
@@ -35,3 +37,12 @@ class Mutation:
     )
     async def create_upload(self, info: Info, input: CreateUploadInput) -> CreateUploadResult:
         return await media_resolvers.create_upload(info, input)
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="Group staff post photos/videos about one or more children of their group.",
+    )
+    async def create_photo_post(
+        self, info: Info, input: CreatePhotoPostInput
+    ) -> CreatePhotoPostResult:
+        return await timeline_resolvers.create_photo_post(info, input)

@@ -7,8 +7,14 @@ from datetime import date
 import strawberry
 
 from models import Child as ChildModel
+from resolvers import placements as placement_resolvers
+from resolvers import timeline as timeline_resolvers
+from schema.context import Info
 from schema.ids import to_global_id
-from schema.relay import Node
+from schema.relay import Connection, Node
+from schema.types.groups import StaffMember
+from schema.types.placements import Placement
+from schema.types.timeline import TimelineItemUnion
 
 
 @strawberry.type
@@ -27,3 +33,20 @@ class Child(Node):
             last_name=child.last_name,
             birth_date=child.birth_date,
         )
+
+    @strawberry.field(
+        description="Without `activeOn`: placements running today or starting later; with it: "
+        "those active on that date."
+    )
+    async def placements(self, info: Info, active_on: date | None = None) -> list[Placement]:
+        return await placement_resolvers.child_placements(info, self.pk, active_on)
+
+    @strawberry.field(description="The mentor of the placement running today.")
+    async def mentor(self, info: Info) -> StaffMember | None:
+        return await placement_resolvers.child_mentor(info, self.pk)
+
+    @strawberry.field(description="Photo posts and diary cards about this child, newest first.")
+    async def timeline(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[TimelineItemUnion]:
+        return await timeline_resolvers.child_timeline(info, self.pk, first, after)

@@ -1,0 +1,71 @@
+"""Groups and the staff people meet in them (the mentor, the author of a post)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models import Group as GroupModel
+from models import MediaStatus
+from models import User as UserModel
+from models.base import CareType as CareTypeValue
+from schema.context import Info
+from schema.ids import to_global_id
+from schema.types.media import Media
+
+CareType = strawberry.enum(
+    CareTypeValue,
+    name="CareType",
+    description="KDV (day care), BSO (after-school care) and their flexible variants.",
+)
+
+
+@strawberry.type(description="A group of children at a location.")
+class Group:
+    pk: strawberry.Private[int]
+    location_pk: strawberry.Private[int]
+    id: strawberry.ID
+    name: str
+    care_type: CareType
+
+    @classmethod
+    def from_model(cls, group: GroupModel) -> Group:
+        return cls(
+            pk=group.id,
+            location_pk=group.location_id,  # type: ignore[attr-defined]
+            id=strawberry.ID(to_global_id("Group", group.id)),
+            name=group.name,
+            care_type=group.care_type,
+        )
+
+
+@strawberry.type(description="A member of staff as parents see them: name and photo.")
+class StaffMember:
+    pk: strawberry.Private[int]
+    photo_pk: strawberry.Private[int | None]
+    id: strawberry.ID
+    first_name: str
+    last_name: str
+
+    @classmethod
+    def from_model(cls, user: UserModel) -> StaffMember:
+        return cls(
+            pk=user.id,
+            photo_pk=user.photo_id,  # type: ignore[attr-defined]
+            id=strawberry.ID(to_global_id("StaffMember", user.id)),
+            first_name=user.first_name,
+            last_name=user.last_name,
+        )
+
+    @strawberry.field
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @strawberry.field
+    async def photo(self, info: Info) -> Media | None:
+        if self.photo_pk is None:
+            return None
+        photo = await info.context.loaders.media_by_id.load(self.photo_pk)
+        return Media.from_model(photo) if photo and photo.status == MediaStatus.READY else None
+
+
+__all__ = ["CareType", "Group", "StaffMember"]

@@ -1,0 +1,102 @@
+"""The parent home query loads through DataLoaders: the same number of SQL statements for
+1 child with 1 timeline item as for 3 children with 20 items each (no N+1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from models import CareType, Placement, Role
+from services import clock
+from tests import factories, timeline_samples
+from tests.sql_counter import count_sql
+
+HOME = """
+{
+  viewer {
+    user { name }
+    children(first: 10) {
+      edges {
+        node {
+          id firstName
+          placements {
+            careType startDate endDate
+            weeklySchedule { weekday start end }
+            group { name careType }
+          }
+          mentor { name photo { thumbnailUrl } }
+          timeline(first: 20) {
+            pageInfo { hasNextPage endCursor }
+            edges {
+              cursor
+              node {
+                __typename
+                ... on PhotoPost {
+                  id caption postedAt
+                  author { name photo { thumbnailUrl } }
+                  group { name }
+                  children { firstName }
+                  media { kind width height url thumbnailUrl downloadUrl }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}"""
+
+
+async def family(t, n_children: int, n_items: int, photos_per_item: int):
+    """A parent with children in their own groups (each with a mentor), and photo posts."""
+    parent = await factories.user(t.org, Role.PARENT)
+    children = []
+    for n in range(n_children):
+        group = await factories.group(t.org, t.location, f"Groep {n}", CareType.KDV)
+        staff = await factories.user(t.org, Role.STAFF)
+        staff.photo = await timeline_samples.stored_photo(staff)
+        await staff.save()
+        await factories.assign(staff, group)
+        child = await factories.child(t.org, guardians=[parent], grp=group)
+        await Placement.filter(child_id=child.id).update(mentor_id=staff.id)
+        photos = [await timeline_samples.stored_photo(staff) for _ in range(photos_per_item)]
+        for i in range(n_items):
+            await timeline_samples.photo_post(
+                group,
+                staff,
+                [child],
+                photos,
+                posted_at=clock.now() - timedelta(hours=i + 1),
+            )
+        children.append(child)
+    return parent
+
+
+async def home_statements(gql, parent) -> tuple[int, dict, str]:
+    token = await factories.token_for(parent)
+    with count_sql() as log:
+        result = await gql(HOME, token=token)
+    assert "errors" not in result, result
+    return log.count, result, str(log)
+
+
+async def test_the_home_query_costs_the_same_for_1_child_1_item_and_3_children_20_items(db, gql):
+    # given
+    t = await factories.tenant()
+    small = await family(t, n_children=1, n_items=1, photos_per_item=1)
+    big = await family(t, n_children=3, n_items=20, photos_per_item=3)
+    # when
+    small_count, small_result, small_log = await home_statements(gql, small)
+    big_count, big_result, big_log = await home_statements(gql, big)
+    # then: the data is really there
+    small_children = small_result["data"]["viewer"]["children"]["edges"]
+    big_children = big_result["data"]["viewer"]["children"]["edges"]
+    assert len(small_children) == 1 and len(big_children) == 3
+    assert all(len(c["node"]["timeline"]["edges"]) == 20 for c in big_children)
+    assert all(c["node"]["mentor"]["photo"] for c in big_children)
+    assert all(
+        len(e["node"]["media"]) == 3 for c in big_children for e in c["node"]["timeline"]["edges"]
+    )
+    # and it took exactly as many statements
+    assert small_count == big_count, f"1x1:\n{small_log}\n\n3x20:\n{big_log}"
+    assert big_count <= 20, big_log
