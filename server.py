@@ -19,6 +19,7 @@ import db
 import settings
 from routes import media as media_routes
 from schema.app import graphql_app
+from services.notifications import worker as notification_worker
 from subscriptions import hub
 
 logger = logging.getLogger("ouderlink")
@@ -30,9 +31,11 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     await db.apply_migrations()
     async with RegisterTortoise(app, config=db.tortoise_config()):
         await hub.start(settings.REDIS_URL)
+        await notification_worker.start()  # off with NOTIFICATIONS_WORKER=false
         try:
             yield
         finally:
+            await notification_worker.stop()
             await hub.stop()
 
 

@@ -72,6 +72,43 @@ WS_MAX_SUBSCRIPTIONS: int = config("WS_MAX_SUBSCRIPTIONS", cast=int, default=20)
 # Messages: plain text of at most this many characters, at most this many attachments.
 MESSAGE_MAX_LENGTH: int = config("MESSAGE_MAX_LENGTH", cast=int, default=4000)
 MESSAGE_MAX_ATTACHMENTS: int = config("MESSAGE_MAX_ATTACHMENTS", cast=int, default=10)
+# Notifications (e-mail over SMTP, Web Push with VAPID), invitations, password reset, archives.
+NOTIFICATIONS_WORKER: bool = config("NOTIFICATIONS_WORKER", cast=bool, default=True)
+NOTIFICATIONS_POLL_SECONDS: float = config("NOTIFICATIONS_POLL_SECONDS", cast=float, default=5.0)
+NOTIFICATIONS_MAX_ATTEMPTS: int = config("NOTIFICATIONS_MAX_ATTEMPTS", cast=int, default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS: float = config(
+    "NOTIFICATIONS_RETRY_BASE_SECONDS", cast=float, default=30.0
+)
+NOTIFICATIONS_CLAIM_SECONDS: int = config("NOTIFICATIONS_CLAIM_SECONDS", cast=int, default=300)
+# Where links in mails and pushes point to (the parent app); PUBLIC_URL by default.
+APP_URL: str = config("APP_URL", default=PUBLIC_URL)
+SMTP_HOST: str = config("SMTP_HOST", default="127.0.0.1")
+SMTP_PORT: int = config("SMTP_PORT", cast=int, default=25)
+# "none", "starttls" or "tls" (implicit TLS, usually port 465).
+SMTP_SECURITY: str = config("SMTP_SECURITY", default="none")
+SMTP_USER: str = config("SMTP_USER", default="")
+SMTP_PASSWORD: Secret = config("SMTP_PASSWORD", cast=Secret, default="")
+SMTP_TIMEOUT_SECONDS: float = config("SMTP_TIMEOUT_SECONDS", cast=float, default=20.0)
+MAIL_FROM: str = config("MAIL_FROM", default="Ouderlink <no-reply@ouderlink.localhost>")
+# VAPID: the private key as base64url raw (32 bytes) or DER; development generates one into
+# VAPID_KEY_FILE when it is missing, production refuses to start without it.
+VAPID_PRIVATE_KEY: Secret = config("VAPID_PRIVATE_KEY", cast=Secret, default="")
+VAPID_KEY_FILE: Path = Path(
+    config("VAPID_KEY_FILE", default=str(ROOT / "data" / "vapid-private.txt"))
+)
+VAPID_SUBJECT: str = config("VAPID_SUBJECT", default="mailto:no-reply@ouderlink.localhost")
+PUSH_TTL_SECONDS: int = config("PUSH_TTL_SECONDS", cast=int, default=24 * 3600)
+PUSH_TIMEOUT_SECONDS: float = config("PUSH_TIMEOUT_SECONDS", cast=float, default=10.0)
+INVITATION_TTL_DAYS: int = config("INVITATION_TTL_DAYS", cast=int, default=14)
+PASSWORD_RESET_TTL_MINUTES: int = config("PASSWORD_RESET_TTL_MINUTES", cast=int, default=60)
+PASSWORD_RESET_MAX_PER_HOUR: int = config("PASSWORD_RESET_MAX_PER_HOUR", cast=int, default=3)
+PASSWORD_RESET_MAX_PER_ADDRESS: int = config(
+    "PASSWORD_RESET_MAX_PER_ADDRESS", cast=int, default=20
+)
+ARCHIVE_TTL_HOURS: int = config("ARCHIVE_TTL_HOURS", cast=int, default=72)
+ARCHIVE_DOWNLOAD_TTL_SECONDS: int = config(
+    "ARCHIVE_DOWNLOAD_TTL_SECONDS", cast=int, default=15 * 60
+)
 SERVER_VERSION: str = "0.1.0"
 API_VERSION: str = "1.0"
 BUILD_DATE: str = config("BUILD_DATE", default="2026-11-28")
@@ -85,3 +122,5 @@ def check_production_settings() -> None:
     """Production never runs with the development secret or a local SQLite file by accident."""
     if ENVIRONMENT == "production" and str(SECRET_KEY) == DEFAULT_SECRET:
         raise ConfigurationError("SECRET_KEY must be set to a strong secret in production")
+    if ENVIRONMENT == "production" and not str(VAPID_PRIVATE_KEY):
+        raise ConfigurationError("VAPID_PRIVATE_KEY must be set in production (Web Push)")

@@ -9,6 +9,7 @@ from models.care_times import BlockDays, SchoolFreeKind
 from models.credits import LedgerKind
 from models.fields import LocalTimeField
 from models.media import MediaKind, MediaStatus, TimelineKind
+from models.notifications import ArchiveStatus, DeliveryChannel, DeliveryStatus
 from models.publications import DocumentKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
@@ -163,6 +164,17 @@ class Migration(migrations.Migration):
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
+            name='NotificationCursor',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.OneToOneField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('last_event_id', fields.BigIntField(default=0)),
+                ('updated_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'notification_cursor', 'app': 'models', 'pk_attr': 'id', 'table_description': 'How far the notification worker has read the event log of one organisation.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='SchoolFreePeriod',
             fields=[
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
@@ -248,6 +260,26 @@ class Migration(migrations.Migration):
                 ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
             ],
             options={'table': 'api_token', 'app': 'models', 'pk_attr': 'id'},
+            bases=['TimestampedModel'],
+        ),
+        ops.CreateModel(
+            name='ArchiveJob',
+            fields=[
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('child', fields.ForeignKeyField('models.Child', source_field='child_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('requested_by', fields.ForeignKeyField('models.User', source_field='requested_by_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('status', fields.CharEnumField(default=ArchiveStatus.QUEUED, description='QUEUED: queued\nRUNNING: running\nDONE: done\nFAILED: failed', enum_type=ArchiveStatus, max_length=8)),
+                ('progress', fields.IntField(default=0)),
+                ('file_key', fields.CharField(null=True, max_length=255)),
+                ('size', fields.BigIntField(default=0)),
+                ('error', fields.TextField(default='', unique=False)),
+                ('started_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('expires_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'archive_job', 'app': 'models', 'indexes': [Index(fields=['requested_by_id', 'id'])], 'pk_attr': 'id', 'table_description': 'A ZIP with all data of one child, built in the background for a guardian.'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -470,6 +502,29 @@ class Migration(migrations.Migration):
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
+            name='NotificationDelivery',
+            fields=[
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('event', fields.ForeignKeyField('models.Event', source_field='event_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('channel', fields.CharEnumField(description='EMAIL: email\nPUSH: push', enum_type=DeliveryChannel, max_length=8)),
+                ('kind', fields.CharField(max_length=32)),
+                ('data', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('secret', fields.TextField(default='', unique=False)),
+                ('status', fields.CharEnumField(default=DeliveryStatus.PENDING, description='PENDING: pending\nSENDING: sending\nSENT: sent\nSKIPPED: skipped\nFAILED: failed', enum_type=DeliveryStatus, max_length=8)),
+                ('attempts', fields.IntField(default=0)),
+                ('next_attempt_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('claimed_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_error', fields.TextField(default='', unique=False)),
+                ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('done_endpoints', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+            ],
+            options={'table': 'notification_delivery', 'app': 'models', 'unique_together': (('event', 'user', 'channel'),), 'indexes': [Index(fields=['status', 'next_attempt_at']), Index(fields=['user_id', 'id'])], 'pk_attr': 'id', 'table_description': 'One notification for one user over one channel, sent at most once.'},
+            bases=['TimestampedModel'],
+        ),
+        ops.CreateModel(
             name='NotificationSetting',
             fields=[
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
@@ -497,6 +552,22 @@ class Migration(migrations.Migration):
                 ('mentor', fields.ForeignKeyField('models.User', source_field='mentor_id', null=True, db_constraint=True, to_field='id', related_name='mentees', on_delete=OnDelete.SET_NULL)),
             ],
             options={'table': 'placement', 'app': 'models', 'indexes': [Index(fields=['child_id', 'start_date']), Index(fields=['group_id', 'start_date'])], 'pk_attr': 'id', 'table_description': 'The contract of a child with a group: care type, weekly schedule, period and mentor.'},
+            bases=['TimestampedModel'],
+        ),
+        ops.CreateModel(
+            name='PushSubscription',
+            fields=[
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='push_subscriptions', on_delete=OnDelete.CASCADE)),
+                ('endpoint', fields.CharField(max_length=1000)),
+                ('endpoint_hash', fields.CharField(unique=True, max_length=64)),
+                ('p256dh', fields.CharField(max_length=200)),
+                ('auth', fields.CharField(max_length=100)),
+                ('user_agent', fields.CharField(default='', max_length=255)),
+                ('last_success_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'push_subscription', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A browser or device subscription for Web Push (the PushSubscription of the client).'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(

@@ -35,6 +35,15 @@ from models.media import (
     TimelineMedia,
 )
 from models.messaging import Conversation, ConversationRead, Message, MessageAttachment
+from models.notifications import (
+    ArchiveJob,
+    ArchiveStatus,
+    DeliveryChannel,
+    DeliveryStatus,
+    NotificationCursor,
+    NotificationDelivery,
+    PushSubscription,
+)
 from models.organisation import ClosureDay, Group, Location, Organisation
 from models.people import Child, Guardianship, Placement, StaffAssignment, User
 from models.publications import (
@@ -48,6 +57,13 @@ from models.publications import (
 )
 
 __all__ = [
+    "ArchiveJob",
+    "ArchiveStatus",
+    "DeliveryChannel",
+    "DeliveryStatus",
+    "NotificationCursor",
+    "NotificationDelivery",
+    "PushSubscription",
     "Absence",
     "AbsenceReason",
     "ApiToken",

@@ -8,6 +8,8 @@ from resolvers import auth as auth_resolvers
 from resolvers import media as media_resolvers
 from resolvers import timeline as timeline_resolvers
 from schema.context import Info
+from schema.mutations.notifications import NotificationMutations
+from schema.mutations.accounts import AccountMutations
 from schema.permissions import IsAuthenticated
 from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
 from schema.types.media import CreateUploadInput, CreateUploadResult
@@ -15,7 +17,7 @@ from schema.types.timeline import CreatePhotoPostInput, CreatePhotoPostResult
 
 
 @strawberry.type
-class Mutation:
+class Mutation(NotificationMutations, AccountMutations):
     @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginResult:
         return await auth_resolvers.login(info, input.organisation, input.email, input.password)

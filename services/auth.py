@@ -93,18 +93,35 @@ async def login(
         await LoginAttempt.create(account_key=account_key, client_address=client_address[:64])
         raise RefusedError(INVALID_CREDENTIALS)
 
+    async with in_transaction():
+        granted = await open_session(user, client_address=client_address, user_agent=user_agent)
+        await LoginAttempt.filter(account_key=account_key).delete()
+    return granted
+
+
+async def open_session(user: User, *, client_address: str, user_agent: str = "") -> LoginGranted:
+    """A new session for a user whose identity was proven (password, invitation link)."""
     token = secrets.token_urlsafe(32)
     expires_at = clock.now() + timedelta(hours=settings.SESSION_TTL_HOURS)
-    async with in_transaction():
-        await Session.create(
-            user=user,
-            token_hash=hash_token(token),
-            expires_at=expires_at,
-            client_address=client_address[:64],
-            user_agent=user_agent[:255],
-        )
-        await LoginAttempt.filter(account_key=account_key).delete()
+    await Session.create(
+        user=user,
+        token_hash=hash_token(token),
+        expires_at=expires_at,
+        client_address=client_address[:64],
+        user_agent=user_agent[:255],
+    )
     return LoginGranted(token=token, expires_at_iso=expires_at.isoformat(), user=user)
+
+
+def check_password_strength(password: str) -> None:
+    """Raise WEAK_PASSWORD unless the length is within the limits."""
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        raise RefusedError(WEAK_PASSWORD)
+
+
+async def revoke_all_sessions(user_id: int) -> int:
+    """Log the user out everywhere (after a password reset); the number of sessions ended."""
+    return await Session.filter(user_id=user_id, revoked_at=None).update(revoked_at=clock.now())
 
 
 async def authenticate(token: str) -> Principal | None:

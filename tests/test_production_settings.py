@@ -38,8 +38,22 @@ def test_production_starts_with_a_real_secret():
         "import settings; settings.check_production_settings()",
         OUDERLINK_ENV="production",
         SECRET_KEY="a-long-random-production-secret",
+        VAPID_PRIVATE_KEY="-HYqhHkGJQVqxQ-8tbCSivWyUlmUT7rgJu7pgyPiCCs",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_vapid_keys():
+    # when
+    result = run(
+        "import settings; settings.check_production_settings()",
+        OUDERLINK_ENV="production",
+        SECRET_KEY="a-long-random-production-secret",
+        VAPID_PRIVATE_KEY="",
+    )
+    # then
+    assert result.returncode != 0
+    assert "VAPID_PRIVATE_KEY must be set" in result.stderr
 
 
 INTROSPECT = """

@@ -5,11 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import children as children_resolvers
+from resolvers import notifications as notification_resolvers
 from resolvers import users as user_resolvers
 from schema.context import Info
 from schema.relay import Connection
 from schema.types.account import User
 from schema.types.children import Child
+from schema.types.notifications import NotificationSetting
 
 
 @strawberry.type
@@ -25,3 +27,17 @@ class Viewer:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Child]:
         return await children_resolvers.viewer_children(info, first, after)
+
+    @strawberry.field(
+        description="One row per notification item type: push and e-mail on or off (defaults "
+        "filled in: push on; e-mail on for request decisions and documents)."
+    )
+    async def notification_settings(self, info: Info) -> list[NotificationSetting]:
+        return await notification_resolvers.viewer_settings(info)
+
+    @strawberry.field(
+        description="The server's VAPID public key (base64url): the applicationServerKey for "
+        "PushManager.subscribe before registerPushSubscription."
+    )
+    def web_push_public_key(self) -> str:
+        return notification_resolvers.vapid_public_key()
