@@ -8,8 +8,8 @@ from resolvers import auth as auth_resolvers
 from resolvers import media as media_resolvers
 from resolvers import timeline as timeline_resolvers
 from schema.context import Info
-from schema.mutations.notifications import NotificationMutations
 from schema.mutations.accounts import AccountMutations
+from schema.mutations.notifications import NotificationMutations
 from schema.permissions import IsAuthenticated
 from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
 from schema.types.media import CreateUploadInput, CreateUploadResult
