@@ -17,6 +17,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 import db
 import settings
+from routes import archives as archive_routes
 from routes import media as media_routes
 from schema.app import graphql_app
 from services.notifications import worker as notification_worker
@@ -67,6 +68,7 @@ def create_app() -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *media_routes.routes(),
+            *archive_routes.routes(),
         ],
         middleware=[
             Middleware(

@@ -9,6 +9,7 @@ from resolvers import media as media_resolvers
 from resolvers import timeline as timeline_resolvers
 from schema.context import Info
 from schema.mutations.accounts import AccountMutations
+from schema.mutations.archives import ArchiveMutations
 from schema.mutations.notifications import NotificationMutations
 from schema.permissions import IsAuthenticated
 from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
@@ -17,7 +18,7 @@ from schema.types.timeline import CreatePhotoPostInput, CreatePhotoPostResult
 
 
 @strawberry.type
-class Mutation(NotificationMutations, AccountMutations):
+class Mutation(NotificationMutations, AccountMutations, ArchiveMutations):
     @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginResult:
         return await auth_resolvers.login(info, input.organisation, input.email, input.password)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers import archives as archive_resolvers
 from resolvers import children as children_resolvers
 from resolvers import notifications as notification_resolvers
 from resolvers import users as user_resolvers
 from schema.context import Info
 from schema.relay import Connection
 from schema.types.account import User
+from schema.types.archives import ArchiveJob
 from schema.types.children import Child
 from schema.types.notifications import NotificationSetting
 
@@ -41,3 +43,9 @@ class Viewer:
     )
     def web_push_public_key(self) -> str:
         return notification_resolvers.vapid_public_key()
+
+    @strawberry.field(
+        description="The viewer's archive downloads (requestChildArchive), newest first."
+    )
+    async def archive_jobs(self, info: Info) -> list[ArchiveJob]:
+        return await archive_resolvers.viewer_archive_jobs(info)
