@@ -41,6 +41,7 @@ class NewsAttachment(TimestampedModel):
 
     class Meta:
         table = "news_attachment"
+        indexes = (Index(fields=("news_item_id", "id")), Index(fields=("media_id",)))
 
 
 class NewsRead(TimestampedModel):
@@ -86,6 +87,7 @@ class NewsletterAttachment(TimestampedModel):
 
     class Meta:
         table = "newsletter_attachment"
+        indexes = (Index(fields=("newsletter_id", "id")), Index(fields=("media_id",)))
 
 
 class DocumentKind(StrEnum):
@@ -118,4 +120,8 @@ class Document(TimestampedModel):
 
     class Meta:
         table = "document"
-        indexes = (Index(fields=("owner_id", "kind", "created_at")),)
+        indexes = (
+            Index(fields=("owner_id", "kind", "created_at")),
+            Index(fields=("owner_id", "created_at")),
+            Index(fields=("media_id",)),
+        )

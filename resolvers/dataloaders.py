@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from models import Child, DiaryEntry, Group, MediaFile, Organisation, User
+from models import Child, DiaryEntry, Group, Location, MediaFile, Organisation, User
 from resolvers import timeline_loaders
-from services import access, clock, timeline
+from services import access, clock, locations, news, newsletters, timeline
 from services.principal import Principal
 
 M = TypeVar("M")
@@ -35,6 +35,12 @@ class Loaders:
         self.organisation_by_id: DataLoader[int, Organisation | None] = DataLoader(
             _by_id(Organisation)
         )
+        self._location_ids: list[int] | None = None
+        self.location_by_id: DataLoader[int, Location | None] = DataLoader(_by_id(Location))
+        self.news_attachments_by_news_item = DataLoader(news.attachments)
+        self.newsletter_attachments_by_newsletter = DataLoader(newsletters.attachments)
+        self.news_read_by_news_item: DataLoader[int, bool] = DataLoader(self._news_read)
+        self.news_read_count_by_news_item: DataLoader[int, int] = DataLoader(self._news_reads)
         # Timeline, placements, mentor (issue 3): see resolvers.timeline_loaders.
         self._today: date | None = None
         self.group_by_id: DataLoader[int, Group | None] = DataLoader(_by_id(Group))
@@ -65,6 +71,23 @@ class Loaders:
             )
             self._today = clock.today(organisation.timezone if organisation else "Europe/Amsterdam")
         return self._today
+
+    async def visible_location_ids(self) -> list[int]:
+        """The locations of this principal ("my locations"), computed once per request."""
+        if self.principal is None:
+            return []
+        if self._location_ids is None:
+            children = await self.visible_child_ids() if self.principal.is_parent else None
+            self._location_ids = await locations.location_ids_for(self.principal, children)
+        return self._location_ids
+
+    async def _news_read(self, ids: Sequence[int]) -> list[bool]:
+        read = await news.read_item_ids(self.principal.user_id, ids) if self.principal else set()
+        return [i in read for i in ids]
+
+    async def _news_reads(self, ids: Sequence[int]) -> list[int]:
+        counts = await news.read_counts(ids)
+        return [counts.get(i, 0) for i in ids]
 
     async def visible_children(self, ids: Iterable[int]) -> list[Child]:
         children = await self.child_by_id.load_many(list(ids))

@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.archives import ArchiveMutations
 from schema.mutations.notifications import NotificationMutations
+from schema.mutations.publications import PublicationMutations
 from schema.permissions import IsAuthenticated
 from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
 from schema.types.media import CreateUploadInput, CreateUploadResult
@@ -18,7 +19,7 @@ from schema.types.timeline import CreatePhotoPostInput, CreatePhotoPostResult
 
 
 @strawberry.type
-class Mutation(NotificationMutations, AccountMutations, ArchiveMutations):
+class Mutation(PublicationMutations, NotificationMutations, AccountMutations, ArchiveMutations):
     @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginResult:
         return await auth_resolvers.login(info, input.organisation, input.email, input.password)

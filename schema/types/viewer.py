@@ -6,14 +6,20 @@ import strawberry
 
 from resolvers import archives as archive_resolvers
 from resolvers import children as children_resolvers
+from resolvers import documents as document_resolvers
+from resolvers import locations as location_resolvers
 from resolvers import notifications as notification_resolvers
+from resolvers import publications as publication_resolvers
 from resolvers import users as user_resolvers
 from schema.context import Info
 from schema.relay import Connection
 from schema.types.account import User
 from schema.types.archives import ArchiveJob
 from schema.types.children import Child
+from schema.types.documents import Document, DocumentKind
+from schema.types.locations import Location
 from schema.types.notifications import NotificationSetting
+from schema.types.publications import NewsItem, Newsletter
 
 
 @strawberry.type
@@ -29,6 +35,43 @@ class Viewer:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Child]:
         return await children_resolvers.viewer_children(info, first, after)
+
+    @strawberry.field(
+        description="Contact details and opening hours of the viewer's locations: where their "
+        "children are placed (parents), where they work (staff), or all (planners)."
+    )
+    async def locations(self, info: Info) -> list[Location]:
+        return await location_resolvers.viewer_locations(info)
+
+    @strawberry.field(
+        description="News of the organisation and the viewer's locations, newest first."
+    )
+    async def news(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[NewsItem]:
+        return await publication_resolvers.viewer_news(info, first, after)
+
+    @strawberry.field(
+        description="Newsletters of the organisation and the viewer's locations, newest first."
+    )
+    async def newsletters(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Newsletter]:
+        return await publication_resolvers.viewer_newsletters(info, first, after)
+
+    @strawberry.field(
+        description="The viewer's own documents, newest first; planners and admins see those "
+        "of their organisation (of one parent with `ownerId`)."
+    )
+    async def documents(
+        self,
+        info: Info,
+        kind: DocumentKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        owner_id: strawberry.ID | None = None,
+    ) -> Connection[Document]:
+        return await document_resolvers.viewer_documents(info, kind, first, after, owner_id)
 
     @strawberry.field(
         description="One row per notification item type: push and e-mail on or off (defaults "
