@@ -32,7 +32,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     await db.apply_migrations()
     async with RegisterTortoise(app, config=db.tortoise_config()):
         await hub.start(settings.REDIS_URL)
-        await notification_worker.start()  # off with NOTIFICATIONS_WORKER=false
+        await notification_worker.start(hub.publisher())  # off: NOTIFICATIONS_WORKER=false
         try:
             yield
         finally:

@@ -25,7 +25,7 @@ import settings
 from models import ArchiveJob, ArchiveStatus, Child, Guardianship, Organisation, Placement, User
 from services import archive_content, clock, signing, storage
 from services.errors import AccessDenied, Refusal, RefusedError
-from services.events import DomainEvent, record
+from services.events import DomainEvent, NullPublisher, Publisher, StoredEvent, record
 from services.principal import Principal
 
 logger = logging.getLogger("ouderlink.archives")
@@ -60,8 +60,8 @@ async def _window_open(child: Child) -> bool:
     return clock.today(org.timezone) <= last + timedelta(weeks=org.access_window_weeks)
 
 
-async def _progress_event(job: ArchiveJob, conn) -> None:
-    await record(
+async def _progress_event(job: ArchiveJob, conn) -> StoredEvent:
+    return await record(
         DomainEvent(
             PROGRESS_EVENT,
             f"user:{job.requested_by_id}",  # type: ignore[attr-defined]
@@ -126,13 +126,17 @@ async def job_of(principal: Principal, job_id: int) -> ArchiveJob | None:
     )
 
 
-async def _set(job: ArchiveJob, **values) -> None:
-    """Update the job and record its progress event, in one transaction."""
+async def _set(job: ArchiveJob, publisher: Publisher, **values) -> None:
+    """Update the job and record its progress event, in one transaction; then publish."""
     for name, value in values.items():
         setattr(job, name, value)
     async with in_transaction() as conn:
         await ArchiveJob.filter(id=job.id).using_db(conn).update(**values)
-        await _progress_event(job, conn)
+        event = await _progress_event(job, conn)
+    try:
+        await publisher.publish(event)
+    except Exception:  # the relay publishes it later; progress is in the row anyway
+        logger.warning("archive %s: progress event %s not published", job.id, event.id)
 
 
 async def _claim() -> ArchiveJob | None:
@@ -153,11 +157,11 @@ async def _claim() -> ArchiveJob | None:
     return None
 
 
-async def _write_zip(job: ArchiveJob, target: Path) -> None:
+async def _write_zip(job: ArchiveJob, target: Path, publisher: Publisher) -> None:
     child = await Child.get(id=job.child_id)  # type: ignore[attr-defined]
     content = await archive_content.gather(child)
     store = storage.default_storage()
-    await _set(job, progress=10)
+    await _set(job, publisher, progress=10)
     total = max(len(content.media), 1)
     last = 10
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -171,25 +175,27 @@ async def _write_zip(job: ArchiveJob, target: Path) -> None:
                 await asyncio.to_thread(zf.writestr, name, data, zipfile.ZIP_STORED)
             progress = 10 + (80 * n) // total
             if progress - last >= 10:
-                await _set(job, progress=progress)
+                await _set(job, publisher, progress=progress)
                 last = progress
         page = archive_content.index_html(content, clock.now())
         await asyncio.to_thread(zf.writestr, "index.html", page)
 
 
-async def build(job: ArchiveJob) -> ArchiveJob:
+async def build(job: ArchiveJob, publisher: Publisher | None = None) -> ArchiveJob:
     """Build one claimed job into storage and mark it done (or failed)."""
+    publisher = publisher or NullPublisher()
     fd, name = tempfile.mkstemp(prefix="ouderlink-archive-", suffix=".zip")
     target = Path(name)
     try:
         os.close(fd)
-        await _write_zip(job, target)
+        await _write_zip(job, target, publisher)
         key = storage.new_key(job.organisation_id, "archive", "zip")  # type: ignore[attr-defined]
         await storage.default_storage().save_file(key, target)
         size = (await asyncio.to_thread(target.stat)).st_size
         now = clock.now()
         await _set(
             job,
+            publisher,
             status=ArchiveStatus.DONE,
             progress=100,
             file_key=key,
@@ -199,20 +205,20 @@ async def build(job: ArchiveJob) -> ArchiveJob:
         )
     except Exception as exc:  # recorded on the job; the parent can ask again
         logger.exception("archive %s failed", job.id)
-        await _set(job, status=ArchiveStatus.FAILED, error=f"{type(exc).__name__}"[:200])
+        await _set(job, publisher, status=ArchiveStatus.FAILED, error=f"{type(exc).__name__}"[:200])
     finally:
         await asyncio.to_thread(target.unlink, True)
     return job
 
 
-async def build_queued(limit: int = 1) -> int:
+async def build_queued(limit: int = 1, publisher: Publisher | None = None) -> int:
     """Build up to `limit` queued archives; the number built."""
     built = 0
     while built < limit:
         job = await _claim()
         if job is None:
             break
-        await build(job)
+        await build(job, publisher)
         built += 1
     return built
 

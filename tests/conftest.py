@@ -33,6 +33,10 @@ os.environ["OUDERLINK_ENV"] = "test"
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["MEDIA_ROOT"] = str(_TMP / "media")
 os.environ.setdefault("SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
+# Server processes started by tests run no notification worker (tests drive it themselves),
+# and never write a VAPID key into the work tree.
+os.environ["NOTIFICATIONS_WORKER"] = "false"
+os.environ["VAPID_KEY_FILE"] = str(_TMP / "vapid-private.txt")
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import settings
+from services.events import Publisher
 from services.notifications import dispatch
 
 logger = logging.getLogger("ouderlink.notifications")
@@ -23,16 +24,24 @@ logger = logging.getLogger("ouderlink.notifications")
 Step = Callable[[], Awaitable[object]]
 
 
-async def _archives_once() -> object:
-    from services import archives  # late: archives pulls in much of the domain
+def _archives_step(publisher: Publisher | None) -> Step:
+    async def build_archives() -> object:
+        from services import archives  # late: archives pulls in much of the domain
 
-    return await archives.build_queued()
+        return await archives.build_queued(publisher=publisher)
+
+    return build_archives
 
 
 class Worker:
-    def __init__(self, interval: float | None = None, steps: list[Step] | None = None) -> None:
+    def __init__(
+        self,
+        interval: float | None = None,
+        steps: list[Step] | None = None,
+        publisher: Publisher | None = None,
+    ) -> None:
         self.interval = settings.NOTIFICATIONS_POLL_SECONDS if interval is None else interval
-        self.steps: list[Step] = steps or [dispatch.run_once, _archives_once]
+        self.steps: list[Step] = steps or [dispatch.run_once, _archives_step(publisher)]
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
 
@@ -75,11 +84,12 @@ def wake() -> None:
         _current.wake()
 
 
-async def start() -> Worker | None:
+async def start(publisher: Publisher | None = None) -> Worker | None:
+    """Start this process's worker (archive progress is published through `publisher`)."""
     global _current
     if not settings.NOTIFICATIONS_WORKER:
         return None
-    _current = Worker()
+    _current = Worker(publisher=publisher)
     _current.start()
     return _current
 
