@@ -22,6 +22,7 @@ from schema.types.documents import (
 )
 from services import documents
 from services.errors import AccessDenied
+from subscriptions import hub
 
 
 async def viewer_documents(
@@ -68,4 +69,5 @@ async def upload_document(info: Info, input: UploadDocumentInput) -> UploadDocum
         signed_on=input.signed_on,
         year=input.year,
     )
-    return await outcome(info, documents.upload(principal_of(info), new), _payload)
+    call = documents.upload(principal_of(info), new, hub.publisher())
+    return await outcome(info, call, _payload)

@@ -30,6 +30,7 @@ from schema.types.publications import (
 )
 from services import news, newsletters
 from services.publishing import UNCHANGED
+from subscriptions import hub
 
 MEDIA_TYPE = "Media"
 
@@ -94,6 +95,7 @@ async def publish_news(info: Info, input: PublishNewsInput) -> PublishNewsResult
         body=input.body,
         location_id=_location_pk(input.location_id),
         attachment_ids=_media_pks(input.attachment_ids),
+        publisher=hub.publisher(),
     )
     return await outcome(info, call, _news_payload)
 
@@ -101,13 +103,17 @@ async def publish_news(info: Info, input: PublishNewsInput) -> PublishNewsResult
 async def update_news(info: Info, input: UpdateNewsInput) -> UpdateNewsResult:
     body = input.body if _given(input.body) else None
     call = news.update(
-        principal_of(info), pk_of(input.id, "NewsItem"), body=body, **_update_args(input)
+        principal_of(info),
+        pk_of(input.id, "NewsItem"),
+        body=body,
+        publisher=hub.publisher(),
+        **_update_args(input),
     )
     return await outcome(info, call, _news_payload)
 
 
 async def withdraw_news(info: Info, id: strawberry.ID) -> WithdrawNewsResult:
-    call = news.withdraw(principal_of(info), pk_of(id, "NewsItem"))
+    call = news.withdraw(principal_of(info), pk_of(id, "NewsItem"), hub.publisher())
     return await outcome(info, call, _news_payload)
 
 
@@ -143,6 +149,7 @@ async def publish_newsletter(info: Info, input: PublishNewsletterInput) -> Publi
         html=input.html,
         location_id=_location_pk(input.location_id),
         attachment_ids=_media_pks(input.attachment_ids),
+        publisher=hub.publisher(),
     )
     return await outcome(info, call, _newsletter_payload)
 
@@ -150,11 +157,15 @@ async def publish_newsletter(info: Info, input: PublishNewsletterInput) -> Publi
 async def update_newsletter(info: Info, input: UpdateNewsletterInput) -> UpdateNewsletterResult:
     html = input.html if _given(input.html) else None
     call = newsletters.update(
-        principal_of(info), pk_of(input.id, "Newsletter"), html=html, **_update_args(input)
+        principal_of(info),
+        pk_of(input.id, "Newsletter"),
+        html=html,
+        publisher=hub.publisher(),
+        **_update_args(input),
     )
     return await outcome(info, call, _newsletter_payload)
 
 
 async def withdraw_newsletter(info: Info, id: strawberry.ID) -> WithdrawNewsletterResult:
-    call = newsletters.withdraw(principal_of(info), pk_of(id, "Newsletter"))
+    call = newsletters.withdraw(principal_of(info), pk_of(id, "Newsletter"), hub.publisher())
     return await outcome(info, call, _newsletter_payload)

@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from models import Document, DocumentKind, MediaFile, MediaKind, Role, User
 from services import clock, events, media, publishing
 from services.errors import AccessDenied
-from services.events import DomainEvent
+from services.events import DomainEvent, NullPublisher, Publisher
 from services.media_access import register_read_rule
 from services.principal import Principal
 from services.publishing import Keyset, refuse
@@ -156,7 +156,9 @@ async def _check_owner(principal: Principal, owner_id: int) -> User:
     return owner
 
 
-async def upload(principal: Principal, doc: NewDocument) -> Document:
+async def upload(
+    principal: Principal, doc: NewDocument, publisher: Publisher | None = None
+) -> Document:
     """A planner adds a document (an uploaded, ready file) for a parent."""
     publishing.require_back_office(principal)
     title = publishing.clean_title(doc.title)
@@ -181,7 +183,7 @@ async def upload(principal: Principal, doc: NewDocument) -> Document:
             created_at=clock.now(),
             using_db=conn,
         )
-        await events.record(
+        event = await events.record(
             DomainEvent(
                 "document.added",
                 f"user:{doc.owner_id}",
@@ -190,6 +192,7 @@ async def upload(principal: Principal, doc: NewDocument) -> Document:
             ),
             conn,
         )
+    await (publisher or NullPublisher()).publish(event)  # after commit
     return await Document.get(id=row.id).select_related("media")
 
 

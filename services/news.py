@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from models import NewsAttachment, NewsItem, NewsRead
 from services import clock, events, publishing
-from services.events import DomainEvent
+from services.events import DomainEvent, NullPublisher, Publisher, StoredEvent
 from services.principal import Principal
 from services.publishing import UNCHANGED, Keyset, refuse
 
@@ -33,8 +33,8 @@ def clean_body(body: str) -> str:
     return value
 
 
-async def _record(kind: str, item: NewsItem, conn) -> None:
-    await events.record(
+async def _record(kind: str, item: NewsItem, conn) -> StoredEvent:
+    return await events.record(
         DomainEvent(
             f"news.{kind}",
             publishing.topic_of(item.organisation_id, item.location_id),  # type: ignore[attr-defined]
@@ -52,6 +52,7 @@ async def publish(
     body: str,
     location_id: int | None = None,
     attachment_ids: Sequence[int] = (),
+    publisher: Publisher | None = None,
 ) -> NewsItem:
     """Publish a news item now, for the organisation or one location."""
     publishing.require_back_office(principal)
@@ -72,7 +73,8 @@ async def publish(
         await publishing.replace_attachments(
             NewsAttachment, "news_item_id", item.id, media_ids, conn
         )
-        await _record("published", item, conn)
+        event = await _record("published", item, conn)
+    await (publisher or NullPublisher()).publish(event)  # after commit
     return item
 
 
@@ -84,6 +86,7 @@ async def update(
     body: str | None = None,
     location_id: int | None = UNCHANGED,
     attachment_ids: Sequence[int] | None = None,
+    publisher: Publisher | None = None,
 ) -> NewsItem:
     """Edit a news item that is not withdrawn; arguments left out stay as they are."""
     item = await publishing.managed_publication(NewsItem, principal, news_item_id)
@@ -104,18 +107,22 @@ async def update(
             await publishing.replace_attachments(
                 NewsAttachment, "news_item_id", item.id, media_ids, conn
             )
-        await _record("updated", item, conn)
+        event = await _record("updated", item, conn)
+    await (publisher or NullPublisher()).publish(event)  # after commit
     return item
 
 
-async def withdraw(principal: Principal, news_item_id: int) -> NewsItem:
+async def withdraw(
+    principal: Principal, news_item_id: int, publisher: Publisher | None = None
+) -> NewsItem:
     """Take a news item out of every feed (it stays stored, for the record)."""
     item = await publishing.managed_publication(NewsItem, principal, news_item_id)
     publishing.refuse_if_withdrawn(item)
     item.withdrawn_at = clock.now()
     async with in_transaction() as conn:
         await item.save(using_db=conn, update_fields=["withdrawn_at", "updated_at"])
-        await _record("withdrawn", item, conn)
+        event = await _record("withdrawn", item, conn)
+    await (publisher or NullPublisher()).publish(event)  # after commit
     return item
 
 

@@ -9,7 +9,7 @@ from tortoise.transactions import in_transaction
 
 from models import Newsletter, NewsletterAttachment
 from services import clock, events, publishing
-from services.events import DomainEvent
+from services.events import DomainEvent, NullPublisher, Publisher, StoredEvent
 from services.principal import Principal
 from services.publishing import UNCHANGED, Keyset, refuse
 from services.sanitise import html_to_text, sanitise_html
@@ -32,8 +32,8 @@ def clean_html(html: str) -> str:
     return value
 
 
-async def _record(kind: str, letter: Newsletter, conn) -> None:
-    await events.record(
+async def _record(kind: str, letter: Newsletter, conn) -> StoredEvent:
+    return await events.record(
         DomainEvent(
             f"newsletter.{kind}",
             publishing.topic_of(letter.organisation_id, letter.location_id),  # type: ignore[attr-defined]
@@ -51,6 +51,7 @@ async def publish(
     html: str,
     location_id: int | None = None,
     attachment_ids: Sequence[int] = (),
+    publisher: Publisher | None = None,
 ) -> Newsletter:
     """Publish a newsletter now, for the organisation or one location."""
     publishing.require_back_office(principal)
@@ -71,7 +72,8 @@ async def publish(
         await publishing.replace_attachments(
             NewsletterAttachment, "newsletter_id", letter.id, media_ids, conn
         )
-        await _record("published", letter, conn)
+        event = await _record("published", letter, conn)
+    await (publisher or NullPublisher()).publish(event)  # after commit
     return letter
 
 
@@ -83,6 +85,7 @@ async def update(
     html: str | None = None,
     location_id: int | None = UNCHANGED,
     attachment_ids: Sequence[int] | None = None,
+    publisher: Publisher | None = None,
 ) -> Newsletter:
     """Edit a newsletter that is not withdrawn; arguments left out stay as they are."""
     letter = await publishing.managed_publication(Newsletter, principal, newsletter_id)
@@ -105,18 +108,22 @@ async def update(
             await publishing.replace_attachments(
                 NewsletterAttachment, "newsletter_id", letter.id, media_ids, conn
             )
-        await _record("updated", letter, conn)
+        event = await _record("updated", letter, conn)
+    await (publisher or NullPublisher()).publish(event)  # after commit
     return letter
 
 
-async def withdraw(principal: Principal, newsletter_id: int) -> Newsletter:
+async def withdraw(
+    principal: Principal, newsletter_id: int, publisher: Publisher | None = None
+) -> Newsletter:
     """Take a newsletter out of every feed (it stays stored, for the record)."""
     letter = await publishing.managed_publication(Newsletter, principal, newsletter_id)
     publishing.refuse_if_withdrawn(letter)
     letter.withdrawn_at = clock.now()
     async with in_transaction() as conn:
         await letter.save(using_db=conn, update_fields=["withdrawn_at", "updated_at"])
-        await _record("withdrawn", letter, conn)
+        event = await _record("withdrawn", letter, conn)
+    await (publisher or NullPublisher()).publish(event)  # after commit
     return letter
 
 

@@ -9,6 +9,7 @@ import pytest
 from models import Event, MediaKind, MediaStatus, NewsAttachment, NewsItem, NewsRead, Role
 from services import clock, locations, media_access, news
 from services.errors import AccessDenied, RefusedError
+from services.events import StoredEvent
 from services.publishing import Keyset
 from tests import factories
 from tests.publication_samples import principal_of, ready_file
@@ -45,6 +46,33 @@ async def test_a_planner_publishes_for_the_organisation_and_records_an_event(db)
     event = await Event.get(type="news.published")
     assert event.topic == f"organisation:{t.org.id}"
     assert event.payload == {"newsItemId": item.id}
+
+
+class Recorder:
+    """A Publisher that remembers what it was asked to publish (and whether it was stored)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[StoredEvent, bool]] = []
+
+    async def publish(self, event: StoredEvent) -> None:
+        self.events.append((event, await Event.exists(id=event.id)))
+
+
+async def test_the_event_is_handed_to_the_publisher_after_it_is_stored(db):
+    # given
+    t = await factories.tenant()
+    planner = await principal_of(t.planner)
+    recorder = Recorder()
+    # when
+    item = await news.publish(planner, title="N", body="B", publisher=recorder)
+    await news.update(planner, item.id, title="M", publisher=recorder)
+    await news.withdraw(planner, item.id, publisher=recorder)
+    # then
+    assert [(e.type, e.payload, stored) for e, stored in recorder.events] == [
+        ("news.published", {"newsItemId": item.id}, True),
+        ("news.updated", {"newsItemId": item.id}, True),
+        ("news.withdrawn", {"newsItemId": item.id}, True),
+    ]
 
 
 async def test_news_for_one_location_is_recorded_for_that_location(db):
