@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -29,13 +30,13 @@ class Loaders:
 
     def __init__(self, principal: Principal | None = None) -> None:
         self.principal = principal
-        self._visible_child_ids: list[int] | None = None
+        self._visible_child_ids: asyncio.Future[list[int]] | None = None
         self.child_by_id: DataLoader[int, Child | None] = DataLoader(_by_id(Child))
         self.user_by_id: DataLoader[int, User | None] = DataLoader(_by_id(User))
         self.organisation_by_id: DataLoader[int, Organisation | None] = DataLoader(
             _by_id(Organisation)
         )
-        self._location_ids: list[int] | None = None
+        self._location_ids: asyncio.Future[list[int]] | None = None
         self.location_by_id: DataLoader[int, Location | None] = DataLoader(_by_id(Location))
         self.news_attachments_by_news_item = DataLoader(news.attachments)
         self.newsletter_attachments_by_newsletter = DataLoader(newsletters.attachments)
@@ -54,12 +55,15 @@ class Loaders:
         self.placements_by_child = DataLoader(timeline_loaders.placements_loader(self.today))
 
     async def visible_child_ids(self) -> list[int]:
-        """The children this principal may see, computed once per request."""
+        """The children this principal may see, computed once per request (resolvers running
+        at the same time share the one computation)."""
         if self.principal is None:
             return []
         if self._visible_child_ids is None:
-            self._visible_child_ids = await access.visible_child_ids(self.principal)
-        return self._visible_child_ids
+            self._visible_child_ids = asyncio.ensure_future(
+                access.visible_child_ids(self.principal)
+            )
+        return await self._visible_child_ids
 
     async def today(self) -> date:
         """Today where the principal's organisation is, computed once per request."""
@@ -77,9 +81,12 @@ class Loaders:
         if self.principal is None:
             return []
         if self._location_ids is None:
-            children = await self.visible_child_ids() if self.principal.is_parent else None
-            self._location_ids = await locations.location_ids_for(self.principal, children)
-        return self._location_ids
+            self._location_ids = asyncio.ensure_future(self._load_location_ids(self.principal))
+        return await self._location_ids
+
+    async def _load_location_ids(self, principal: Principal) -> list[int]:
+        children = await self.visible_child_ids() if principal.is_parent else None
+        return await locations.location_ids_for(principal, children)
 
     async def _news_read(self, ids: Sequence[int]) -> list[bool]:
         read = await news.read_item_ids(self.principal.user_id, ids) if self.principal else set()
