@@ -10,6 +10,7 @@ from models import User as UserModel
 from models.base import CareType as CareTypeValue
 from schema.context import Info
 from schema.ids import to_global_id
+from schema.types.locations import Location
 from schema.types.media import Media
 
 CareType = strawberry.enum(
@@ -36,6 +37,10 @@ class Group:
             name=group.name,
             care_type=group.care_type,
         )
+
+    @strawberry.field
+    async def location(self, info: Info) -> Location:
+        return Location.from_model(await info.context.loaders.location_by_id.load(self.location_pk))
 
 
 @strawberry.type(description="A member of staff as parents see them: name and photo.")

@@ -16,7 +16,7 @@ query($id: ID!, $on: Date) {
       placements(activeOn: $on) {
         careType startDate endDate
         weeklySchedule { weekday start end }
-        group { name careType }
+        group { name careType location { name phone address { city } } }
       }
     }
   }
@@ -53,6 +53,11 @@ async def test_a_parent_sees_the_running_and_coming_placements(db, gql):
     ]
     first = placements[0]
     assert first["endDate"] == (today + timedelta(days=60)).isoformat()
+    assert first["group"]["location"] == {
+        "name": "De Boomgaard",
+        "phone": "030-1234567",
+        "address": {"city": "Utrecht"},
+    }
     assert first["weeklySchedule"] == [
         {"weekday": day, "start": "07:30:00", "end": "18:00:00"}
         for day in ("MONDAY", "TUESDAY", "THURSDAY")

@@ -21,7 +21,7 @@ HOME = """
           placements {
             careType startDate endDate
             weeklySchedule { weekday start end }
-            group { name careType }
+            group { name careType location { name phone } }
           }
           mentor { name photo { thumbnailUrl } }
           timeline(first: 20) {
