@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,8 +19,10 @@ from tortoise.contrib.starlette import RegisterTortoise
 import db
 import settings
 from routes import archives as archive_routes
+from routes import calendar as calendar_routes
 from routes import media as media_routes
 from schema.app import graphql_app
+from services import expiry
 from services.notifications import worker as notification_worker
 from subscriptions import hub
 
@@ -32,11 +35,22 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     await db.apply_migrations()
     async with RegisterTortoise(app, config=db.tortoise_config()):
         await hub.start(settings.REDIS_URL)
+        expiring = (
+            asyncio.create_task(
+                expiry.run_forever(settings.EXPIRY_INTERVAL_SECONDS, hub.publisher),
+                name="expire-day-requests",
+            )
+            if settings.EXPIRY_INTERVAL_SECONDS > 0
+            else None
+        )
         await notification_worker.start(hub.publisher())  # off: NOTIFICATIONS_WORKER=false
         try:
             yield
         finally:
             await notification_worker.stop()
+            if expiring is not None:
+                expiring.cancel()
+                await asyncio.wait([expiring])
             await hub.stop()
 
 
@@ -69,6 +83,7 @@ def create_app() -> Starlette:
             Route("/readyz", readyz),
             *media_routes.routes(),
             *archive_routes.routes(),
+            *calendar_routes.routes(),
         ],
         middleware=[
             Middleware(

@@ -54,6 +54,9 @@ MEDIA_UPLOAD_TTL_SECONDS: int = config("MEDIA_UPLOAD_TTL_SECONDS", cast=int, def
 MEDIA_DOWNLOAD_TTL_SECONDS: int = config("MEDIA_DOWNLOAD_TTL_SECONDS", cast=int, default=5 * 60)
 
 # Live events: a subscriber more than BROADCAST_QUEUE_SIZE events behind is disconnected.
+# Agenda: how often the background task expires pending days whose moment passed (0: never).
+EXPIRY_INTERVAL_SECONDS: float = config("EXPIRY_INTERVAL_SECONDS", cast=float, default=60.0)
+
 BROADCAST_QUEUE_SIZE: int = config("BROADCAST_QUEUE_SIZE", cast=int, default=1000)
 # Every channel name starts with this, so deployments (or test runs) sharing a Redis never mix.
 BROADCAST_CHANNEL_PREFIX: str = config("BROADCAST_CHANNEL_PREFIX", default="ouderlink:")

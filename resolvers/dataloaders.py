@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from models import Child, DiaryEntry, Group, Location, MediaFile, Organisation, User
 from resolvers import timeline_loaders
+from resolvers.agenda_loaders import AgendaLoaders
 from services import access, clock, locations, news, newsletters, timeline
 from services.principal import Principal
 
@@ -53,6 +54,8 @@ class Loaders:
         self.child_ids_by_timeline_item = DataLoader(timeline.child_ids_by_item)
         self.media_by_diary_entry = DataLoader(timeline_loaders.media_by_diary_entry)
         self.placements_by_child = DataLoader(timeline_loaders.placements_loader(self.today))
+        # Agenda, requests and credits (issue 6): see resolvers.agenda_loaders.
+        self.agenda = AgendaLoaders(principal)
 
     async def visible_child_ids(self) -> list[int]:
         """The children this principal may see, computed once per request (resolvers running

@@ -9,6 +9,7 @@ from resolvers import media as media_resolvers
 from resolvers import timeline as timeline_resolvers
 from schema.context import Info
 from schema.mutations.accounts import AccountMutations
+from schema.mutations.agenda import AgendaMutations
 from schema.mutations.archives import ArchiveMutations
 from schema.mutations.notifications import NotificationMutations
 from schema.mutations.publications import PublicationMutations
@@ -19,7 +20,13 @@ from schema.types.timeline import CreatePhotoPostInput, CreatePhotoPostResult
 
 
 @strawberry.type
-class Mutation(PublicationMutations, NotificationMutations, AccountMutations, ArchiveMutations):
+class Mutation(
+    PublicationMutations,
+    AgendaMutations,
+    NotificationMutations,
+    AccountMutations,
+    ArchiveMutations,
+):
     @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginResult:
         return await auth_resolvers.login(info, input.organisation, input.email, input.password)

@@ -84,3 +84,13 @@ async def flexible_child(t, guardian=None, care: CareType = CareType.FLEX_KDV):
         start_date=MONDAY - timedelta(days=100),
     )
     return kid, grp
+
+
+def gid(type_name: str, pk: int) -> str:
+    from schema.ids import to_global_id
+
+    return to_global_id(type_name, pk)
+
+
+async def token_of(user) -> str:
+    return await factories.token_for(user)

@@ -12,13 +12,14 @@ from resolvers import timeline as timeline_resolvers
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.relay import Connection, Node
+from schema.types.child_agenda import ChildAgendaFields
 from schema.types.groups import StaffMember
 from schema.types.placements import Placement
 from schema.types.timeline import TimelineItemUnion
 
 
 @strawberry.type
-class Child(Node):
+class Child(ChildAgendaFields, Node):
     pk: strawberry.Private[int]
     first_name: str
     last_name: str

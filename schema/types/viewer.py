@@ -20,10 +20,11 @@ from schema.types.documents import Document, DocumentKind
 from schema.types.locations import Location
 from schema.types.notifications import NotificationSetting
 from schema.types.publications import NewsItem, Newsletter
+from schema.types.viewer_agenda import ViewerAgendaFields
 
 
 @strawberry.type
-class Viewer:
+class Viewer(ViewerAgendaFields):
     @strawberry.field
     async def user(self, info: Info) -> User:
         return await user_resolvers.viewer_user(info)
