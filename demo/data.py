@@ -256,7 +256,7 @@ CONVERSATIONS = (
 )  # fmt: skip
 
 # Credits bought for children with contract care: (child, credit type key, hours).
-CREDIT_PURCHASES = (("Noor", "kdv", 10), ("Finn", "kdv", 10), ("Hugo", "bso", 10),
+CREDIT_PURCHASES = (("Noor", "kdv", 10), ("Finn", "kdv", 20), ("Hugo", "bso", 10),
                     ("Julia", "fun", 30), ("Liam", "fun", 30), ("Noah", "fun", 30),
                     ("Fenna", "fun", 30))  # fmt: skip
 # Extra days: (child, past/ahead, (start, end), status, credit type key or None (invoice),

@@ -115,8 +115,9 @@ async def request_days(
 ) -> None:
     """One submission with its days, status history and (for credit) ledger entries.
 
-    A day paid from credit takes its minutes from the lot: a `reservation` while the day is
-    ahead, a `use` once it has passed (one negative entry per day, so remaining = the sum).
+    A day paid from credit takes its minutes from the lot as the agenda rules do
+    (services.credits): a `use` once approved, a `reservation` while it waits for review
+    (one negative entry per day, so remaining = the sum).
     """
     request = await DayRequest.create(
         organisation=tenant.org,
@@ -159,7 +160,7 @@ async def request_days(
                 created_at=decided_at,
             )
         if plan.credit is not None and plan.status in (DayStatus.REQUESTED, DayStatus.APPROVED):
-            used = plan.day < s.today
+            used = plan.status == DayStatus.APPROVED
             await CreditLedgerEntry.create(
                 organisation=tenant.org,
                 child=child,
@@ -170,7 +171,7 @@ async def request_days(
                 requested_day=day,
                 created_by=parent,
                 note=f"{'Gebruikt' if used else 'Gereserveerd'} op {plan.day:%d-%m-%Y}",
-                created_at=s.at(plan.day, plan.end) if used else requested_at,
+                created_at=decided_at if used else requested_at,
             )
 
 
@@ -205,7 +206,8 @@ async def _flexible_care(s: Seeder, tenant: Tenant, types: dict[str, CreditType]
             continue
         credit = types["kdv" if placement.care_type == CareType.FLEX_KDV else "bso"]
         parent, care = tenant.guardians[child.id][0], placement.care_type
-        await purchase(s, tenant, child, credit, 40 if care == CareType.FLEX_KDV else 30)
+        # Enough for the five days below (the ledger never goes below zero).
+        await purchase(s, tenant, child, credit, 60 if care == CareType.FLEX_KDV else 30)
         for day in _free_days(s, tenant, child, past, 3):
             asked = s.at(day - timedelta(days=rng.randint(4, 12)), "20:15")
             plans = [_flexible(s, care, day, DayStatus.APPROVED, credit)]
