@@ -16,7 +16,7 @@ from schema.types.agenda import (
 from schema.types.credits import Credit
 from schema.types.day_requests import AvailableTimes, FlexibleTimes, TimeBlock, TimeRange
 from schema.types.refusal import Refused
-from services import absences, agenda
+from services import absences, agenda, credits
 
 
 def range_error():
@@ -104,6 +104,9 @@ async def child_absence_planning(
 
 
 async def child_credits(info: Info, child_pk: int) -> list[Credit]:
+    principal = info.context.principal
+    if principal is None or not credits.may_see_credits(principal):
+        return []
     if not await _visible(info, child_pk):
         return []
     balances = await info.context.loaders.agenda.credits_by_child.load(child_pk)

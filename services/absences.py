@@ -13,7 +13,7 @@ from datetime import date
 from tortoise.transactions import in_transaction
 
 from models import Absence, AbsenceReason, DayPart, Group, Organisation
-from services import access, clock
+from services import access, clock, locks
 from services import care_refusals as refuse
 from services.errors import AccessDenied, RefusedError
 from services.planning import CareSlot, Planning, covers
@@ -84,7 +84,8 @@ async def report_absence(
         raise AccessDenied("NOT_FOUND")
     organisation = await Organisation.get(id=principal.organisation_id)
     today = clock.today(organisation.timezone)
-    async with in_transaction():
+    async with in_transaction() as conn:
+        await locks.lock_children([child_id], conn)  # two reports at once: one is ALREADY_ABSENT
         planning = await Planning.load(organisation.id, [child_id], start, end)
         if parts is None:
             if start < today:

@@ -26,8 +26,14 @@ from tortoise.expressions import Q
 
 from models import CareType, CreditLedgerEntry, CreditType, LedgerKind, Placement, RequestedDay
 from services.errors import Refusal
+from services.principal import Principal
 
 GIVING = (LedgerKind.PURCHASE, LedgerKind.RELEASE, LedgerKind.REFUND)
+
+
+def may_see_credits(principal: Principal) -> bool:
+    """Credits are money matters: guardians and the back office see them, group staff do not."""
+    return principal.is_parent or principal.is_back_office
 
 
 def valid_until(lot_year: int) -> date:

@@ -41,7 +41,7 @@ class ChildAgendaFields:
 
     @strawberry.field(
         description="Per credit type: purchased, used, reserved and remaining, valid until, "
-        "and the dates it was used on."
+        "and the dates it was used on. Guardians and planners only (group staff: empty)."
     )
     async def credits(self, info: Info) -> list[Credit]:
         return await agenda_resolvers.child_credits(info, self.pk)

@@ -75,14 +75,18 @@ async def test_a_parent_sees_the_credits_of_their_child(db, gql):
     assert usage["requestedDay"]["status"] == "APPROVED"
 
 
-async def test_staff_see_credits_of_their_groups_children_only(db, gql):
+async def test_group_staff_never_see_credits_and_planners_do(db, gql):
     # given
     set_now(at(MONDAY))
     t = await factories.tenant()
     kdv = await credit_type(t.org)
     await purchase(t.child, kdv, 5)
-    token = await token_of(t.bso_staff)
+    variables = {"id": gid("Child", t.child.id)}
     # when
-    result = await gql(CREDITS, {"id": gid("Child", t.child.id)}, token=token)
+    staff = await gql(CREDITS, variables, token=await token_of(t.staff))
+    other_staff = await gql(CREDITS, variables, token=await token_of(t.bso_staff))
+    planner = await gql(CREDITS, variables, token=await token_of(t.planner))
     # then
-    assert result["data"]["node"] is None
+    assert staff["data"]["node"]["credits"] == []
+    assert other_staff["data"]["node"] is None
+    assert planner["data"]["node"]["credits"][0]["remainingMinutes"] == 300

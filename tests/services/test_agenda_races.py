@@ -13,8 +13,17 @@ import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from models import CareType, CreditLedgerEntry, DayStatus, Guardianship, RequestedDay
+from models import (
+    Absence,
+    AbsenceReason,
+    CareType,
+    CreditLedgerEntry,
+    DayStatus,
+    Guardianship,
+    RequestedDay,
+)
 from services import locks
+from services.absences import report_absence
 from services.cancellation import cancel_day
 from services.day_requests import DaySpec, DaysRefused, request_days
 from services.errors import RefusedError
@@ -195,3 +204,21 @@ async def test_expiry_running_twice_at_once_releases_once(db):
     assert sorted(counts) == [0, 1]
     assert await CreditLedgerEntry.filter(kind="release").count() == 1
     assert (await RequestedDay.first()).status == DayStatus.EXPIRED
+
+
+async def test_the_same_absence_reported_twice_at_once_is_saved_once(db):
+    # given: both guardians report Tuesday at the same moment
+    set_now(at(MONDAY))
+    t = await factories.tenant()
+    second_parent = await factories.user(t.org)
+    await Guardianship.create(child=t.child, user=second_parent)
+    one, two = await principal_of(t.parent), await principal_of(second_parent)
+    sick = AbsenceReason.SICK
+    # when
+    results = await asyncio.gather(
+        outcome_of(report_absence(one, t.child.id, TUESDAY, TUESDAY, sick)),
+        outcome_of(report_absence(two, t.child.id, TUESDAY, TUESDAY, sick)),
+    )
+    # then
+    assert sorted(results) == ["ALREADY_ABSENT", "won"]
+    assert await Absence.filter(child_id=t.child.id).count() == 1
