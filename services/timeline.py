@@ -29,7 +29,7 @@ from models import (
 )
 from services import access, clock, media
 from services.errors import AccessDenied, Refusal, RefusedError
-from services.events import DomainEvent, StoredEvent, record
+from services.events import DomainEvent, NullPublisher, Publisher, StoredEvent, record
 from services.principal import Principal
 
 MAX_CAPTION = 2000
@@ -205,9 +205,19 @@ async def _common_group(principal: Principal, child_ids: list[int]) -> int:
 
 
 async def create_photo_post(
-    principal: Principal, *, child_ids: list[int], caption: str, media_ids: list[int]
+    principal: Principal,
+    *,
+    child_ids: list[int],
+    caption: str,
+    media_ids: list[int],
+    publisher: Publisher | None = None,
 ) -> tuple[TimelineItem, list[StoredEvent]]:
-    """A staff member posts photos/videos about children of their group, with events."""
+    """A staff member posts photos/videos about children of their group.
+
+    One `timeline.item_added` event per child (topic `child:<id>`, ids only) is recorded in
+    the same transaction and handed to `publisher` after commit (the relay publishes it
+    otherwise).
+    """
     if not principal.is_staff:
         raise AccessDenied("FORBIDDEN")  # only group staff post photos
     children = list(dict.fromkeys(child_ids))
@@ -277,4 +287,6 @@ async def create_photo_post(
             )
             for child_id in children
         ]
+    for event in events:
+        await (publisher or NullPublisher()).publish(event)
     return item, events

@@ -25,12 +25,20 @@ async def test_staff_post_photos_about_several_children_of_their_group(db):
         await timeline_samples.stored_photo(t.staff),
         await timeline_samples.stored_photo(t.staff),
     )
+    published = []
+
+    class Recorder:
+        async def publish(self, event):
+            assert await Event.filter(id=event.id).exists()  # committed before publishing
+            published.append(event.id)
+
     # when
     item, events = await timeline.create_photo_post(
         await principal_of(t.staff),
         child_ids=[t.child.id, t.other_child.id],
         caption="  Zandbak  ",
         media_ids=[second.id, first.id],
+        publisher=Recorder(),
     )
     # then
     assert (item.caption, item.group_id, item.author_id) == ("Zandbak", t.babies.id, t.staff.id)
@@ -45,6 +53,7 @@ async def test_staff_post_photos_about_several_children_of_their_group(db):
     stored = await Event.filter(type="timeline.item_added").order_by("id")
     assert [e.payload["itemId"] for e in stored] == [item.id, item.id]
     assert all(set(e.payload) == {"itemId", "childId"} for e in stored)
+    assert published == [e.id for e in events]
 
 
 async def expect_refusal(call, code: str) -> None:
