@@ -31,4 +31,24 @@ class Event(Model):
         indexes = (
             Index(fields=("topic", "id")),
             Index(fields=("published_at", "id")),
+            Index(fields=("organisation_id", "id")),
         )
+
+
+class EventAudience(Model):
+    """A further topic an event is addressed to besides its own, e.g. child:7 or group:3.
+
+    A message is recorded once on its conversation topic and is also addressed to the topics
+    of its child and group, so that a subscriber of all their conversations finds it (live
+    and on replay) without knowing the conversation in advance.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    event = fields.ForeignKeyField(
+        "models.Event", related_name="audience", on_delete=fields.CASCADE
+    )
+    topic = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "event_audience"
+        indexes = (Index(fields=("topic", "event_id")),)

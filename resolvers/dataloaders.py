@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from models import Child, DiaryEntry, Group, Location, MediaFile, Organisation, User
 from resolvers import timeline_loaders
 from resolvers.agenda_loaders import AgendaLoaders
+from resolvers.messaging_loaders import MessagingLoaders
 from services import access, clock, locations, news, newsletters, timeline
 from services.principal import Principal
 
@@ -54,6 +55,8 @@ class Loaders:
         self.child_ids_by_timeline_item = DataLoader(timeline.child_ids_by_item)
         self.media_by_diary_entry = DataLoader(timeline_loaders.media_by_diary_entry)
         self.placements_by_child = DataLoader(timeline_loaders.placements_loader(self.today))
+        # Conversations and messages (issue 4): see resolvers.messaging_loaders.
+        self.messaging = MessagingLoaders(principal)
         # Agenda, requests and credits (issue 6): see resolvers.agenda_loaders.
         self.agenda = AgendaLoaders(principal)
 

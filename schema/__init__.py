@@ -19,6 +19,7 @@ import settings
 from schema.errors import INTERNAL, should_mask
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.subscription import Subscription
 from schema.types.account import User
 from schema.types.children import Child
 from schema.types.media import Media
@@ -48,6 +49,7 @@ def _extensions() -> list:
 schema = Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[Child, User, Media],
     extensions=_extensions(),
     config=StrawberryConfig(auto_camel_case=True),

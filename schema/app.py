@@ -15,6 +15,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 import settings
 from schema.context import Context
 from services import auth
+from subscriptions.ws import LegacyWSHandler, TransportWSHandler
 
 
 def bearer_token(value: str | None) -> str:
@@ -25,6 +26,11 @@ def bearer_token(value: str | None) -> str:
 
 
 class OuderlinkGraphQL(GraphQL[Context, None]):
+    # Server pings, a connection_init timeout for the legacy protocol, a session check and
+    # fresh loaders per operation: see subscriptions.ws.
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         context = Context(request=request, response=response)
         if isinstance(request, Request):
@@ -56,10 +62,10 @@ def graphql_app() -> OuderlinkGraphQL:
         graphql_ide="graphiql" if settings.DEBUG else None,
         allow_queries_via_get=True,
         keep_alive=True,
-        keep_alive_interval=15,
+        keep_alive_interval=settings.WS_KEEPALIVE_SECONDS,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
-        connection_init_wait_timeout=timedelta(seconds=5),
-        max_subscriptions_per_connection=20,
+        connection_init_wait_timeout=timedelta(seconds=settings.WS_INIT_TIMEOUT_SECONDS),
+        max_subscriptions_per_connection=settings.WS_MAX_SUBSCRIPTIONS,
         multipart_uploads_enabled=False,
         allowed_origins=list(settings.ALLOWED_ORIGINS),
     )

@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.agenda import AgendaMutations
 from schema.mutations.archives import ArchiveMutations
+from schema.mutations.messaging import MessagingMutations
 from schema.mutations.notifications import NotificationMutations
 from schema.mutations.publications import PublicationMutations
 from schema.permissions import IsAuthenticated
@@ -22,6 +23,7 @@ from schema.types.timeline import CreatePhotoPostInput, CreatePhotoPostResult
 @strawberry.type
 class Mutation(
     PublicationMutations,
+    MessagingMutations,
     AgendaMutations,
     NotificationMutations,
     AccountMutations,

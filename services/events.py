@@ -5,30 +5,49 @@ Usage in a service:
 
     async with in_transaction() as conn:
         message = await Message.create(..., using_db=conn)
-        event = await record(MessageAdded(...), conn)
+        event = await record(MessageAdded(...), conn)  # last statement before commit
     await publisher.publish(event)  # after commit: ids only
 
 Subscribers listen per topic; a reconnecting client replays `Event` rows with id > cursor.
+
+Event ids are the resume cursor, so they must become visible in id order: a subscriber that
+has seen event 101 must never later find a committed event 100 on its topics. SQLite has
+one writer at a time; on PostgreSQL `record` takes a per-organisation advisory lock that is
+held until the transaction ends, so the next event of that organisation gets its id only
+after this one committed (subscriptions never span organisations). Keep `record` the last
+statement of the transaction: the lock serialises the rest of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 
-from models import Event
+from models import Event, EventAudience
+
+# First key of the two-key advisory lock: "ouderlink events" (the second is the organisation).
+_EVENT_LOCK_KEY = 0x0E7E
 
 
 @dataclass(frozen=True, slots=True)
 class DomainEvent:
-    """Something that happened. `payload` carries ids only, never personal data."""
+    """Something that happened. `payload` carries ids only, never personal data.
+
+    `audience` names further topics the event is addressed to (e.g. a message on
+    `conversation:3` is also for `child:7` and `group:2`).
+    """
 
     type: str
     topic: str
     organisation_id: int
     payload: dict[str, Any] = field(default_factory=dict)
+    audience: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +59,44 @@ class StoredEvent:
     topic: str
     organisation_id: int
     payload: dict[str, Any]
+    audience: tuple[str, ...] = ()
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Every topic the event is for: its own first, then its audience."""
+        return (self.topic, *self.audience)
+
+
+async def lock_event_order(conn: BaseDBAsyncClient, organisation_id: int) -> None:
+    """On PostgreSQL: hold the organisation's event lock until the transaction ends.
+
+    `record` takes it; a service may take it earlier in the transaction so that the rows it
+    inserts before the event (a message) also get their ids in commit order."""
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query(
+            "SELECT pg_advisory_xact_lock($1, $2)", [_EVENT_LOCK_KEY, organisation_id]
+        )
 
 
 async def record(event: DomainEvent, conn: BaseDBAsyncClient | None = None) -> StoredEvent:
-    """Write the event row; call inside the transaction of the change it records."""
+    """Write the event row; call inside the transaction of the change it records, last."""
+    db = conn or connections.get("default")
+    await lock_event_order(db, event.organisation_id)
     row = await Event.create(
         organisation_id=event.organisation_id,
         type=event.type,
         topic=event.topic,
         payload=event.payload,
-        using_db=conn,
+        using_db=db,
     )
-    return StoredEvent(row.id, event.type, event.topic, event.organisation_id, event.payload)
+    audience = tuple(dict.fromkeys(t for t in event.audience if t != event.topic))
+    if audience:
+        await EventAudience.bulk_create(
+            [EventAudience(event_id=row.id, topic=t) for t in audience], using_db=db
+        )
+    return StoredEvent(
+        row.id, event.type, event.topic, event.organisation_id, event.payload, audience
+    )
 
 
 class Publisher(Protocol):
@@ -65,3 +110,90 @@ class NullPublisher:
 
     async def publish(self, event: StoredEvent) -> None:
         return None
+
+
+# -- reading the log back ----------------------------------------------------------------
+
+
+async def _stored(rows: Sequence[Event]) -> list[StoredEvent]:
+    """Rows as StoredEvents, with their audiences (one query)."""
+    audiences: dict[int, list[str]] = {}
+    if rows:
+        for event_id, topic in await EventAudience.filter(
+            event_id__in=[r.id for r in rows]
+        ).values_list("event_id", "topic"):
+            audiences.setdefault(event_id, []).append(topic)
+    return [
+        StoredEvent(
+            r.id,
+            r.type,
+            r.topic,
+            r.organisation_id,  # type: ignore[attr-defined]
+            dict(r.payload or {}),
+            tuple(sorted(audiences.get(r.id, ()))),
+        )
+        for r in rows
+    ]
+
+
+async def events_after(
+    organisation_id: int,
+    topics: Iterable[str],
+    types: Iterable[str],
+    after: int,
+    limit: int = 100,
+) -> list[StoredEvent]:
+    """Events of an organisation for any of `topics` (own topic or audience) and of one of
+    `types`, with id > `after`, oldest first, at most `limit`."""
+    wanted, kinds = sorted(set(topics)), sorted(set(types))
+    if not wanted or not kinds:
+        return []
+    own = (
+        Event.filter(
+            organisation_id=organisation_id, topic__in=wanted, type__in=kinds, id__gt=after
+        )
+        .order_by("id")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
+    addressed = (
+        EventAudience.filter(
+            topic__in=wanted,
+            event_id__gt=after,
+            event__organisation_id=organisation_id,
+            event__type__in=kinds,
+        )
+        .order_by("event_id")
+        .limit(limit)
+        .values_list("event_id", flat=True)
+    )
+    ids = sorted(set(await own) | set(await addressed))[:limit]
+    if not ids:
+        return []
+    return await _stored(await Event.filter(id__in=ids).order_by("id"))
+
+
+async def latest_event_id(organisation_id: int) -> int:
+    """The id of the organisation's newest event (0 when there is none): a resume cursor
+    for "everything from now on"."""
+    row = await Event.filter(organisation_id=organisation_id).order_by("-id").first()
+    return row.id if row else 0
+
+
+async def unpublished_events(created_before: datetime, limit: int = 500) -> list[StoredEvent]:
+    """Events created before a moment whose publication was never confirmed, oldest first
+    (for the relay: younger ones are still being published by the request that made them)."""
+    rows = await (
+        Event.filter(published_at__isnull=True, created_at__lt=created_before)
+        .order_by("id")
+        .limit(limit)
+    )
+    return await _stored(rows)
+
+
+async def mark_published(event_ids: Sequence[int], at: datetime) -> None:
+    """Note that these events were broadcast."""
+    if event_ids:
+        await Event.filter(Q(id__in=list(event_ids)), published_at__isnull=True).update(
+            published_at=at
+        )

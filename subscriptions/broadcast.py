@@ -269,24 +269,27 @@ class Broadcast:
                 subscriber._offer(event)
 
 
-def create_backend(url: str | None) -> BroadcastBackend:
-    """Backend for a URL: empty/`memory://` in-process, `redis://`/`rediss://` Redis."""
+def create_backend(url: str | None, **redis_options: Any) -> BroadcastBackend:
+    """Backend for a URL: empty/`memory://` in-process, `redis://`/`rediss://` Redis
+    (`redis_options` go to `RedisBackend`, e.g. `client_name`)."""
     if not url:
         return MemoryBackend("memory://")
     scheme = urlparse(url).scheme
     if scheme == "memory":
         return MemoryBackend(url)
     if scheme in ("redis", "rediss"):
-        return RedisBackend(url)
+        return RedisBackend(url, **redis_options)
     raise ValueError(
         f"unsupported broadcast URL scheme {scheme!r}: use memory://, redis:// or rediss://"
     )
 
 
-def create_broadcast(url: str | None, *, queue_size: int | None = None) -> Broadcast:
+def create_broadcast(
+    url: str | None, *, queue_size: int | None = None, **redis_options: Any
+) -> Broadcast:
     """A `Broadcast` for `url` (e.g. `settings.REDIS_URL`); `queue_size` defaults to settings."""
     if queue_size is None:
         from settings import BROADCAST_QUEUE_SIZE
 
         queue_size = BROADCAST_QUEUE_SIZE
-    return Broadcast(backend=create_backend(url), queue_size=queue_size)
+    return Broadcast(backend=create_backend(url, **redis_options), queue_size=queue_size)

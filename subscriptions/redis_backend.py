@@ -6,7 +6,8 @@ backend owns one dedicated subscriber connection, read by a single task that rec
 capped exponential backoff and re-subscribes every channel that is still wanted. Publishing
 uses a separate pooled client and fails with `BroadcastUnavailable` after a short retry window
 instead of hanging. Redis pub/sub is fire-and-forget: messages published while the subscriber
-connection is down are lost.
+connection is down are lost; after a reconnect every re-subscribed channel receives the
+message `RESUBSCRIBED`, so its subscribers know to catch up from their own store.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 _TRANSIENT_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError, TimeoutError)
+
+
+# The message a channel's subscribers receive when the channel was subscribed again after
+# the connection to Redis was lost: anything published in between did not reach them.
+RESUBSCRIBED = "\x00resubscribed"
 
 
 class BroadcastUnavailable(ConnectionError):
@@ -311,6 +317,10 @@ class RedisBackend(BroadcastBackend):
             future = self._pending.pop(channel, None)
             if future is not None and not future.done():
                 future.set_result(None)
+            elif channel in self._wanted:
+                # Re-subscribed after a reconnect: tell the channel's subscribers that
+                # messages may have been lost meanwhile (they can catch up elsewhere).
+                self._events.put_nowait(Event(channel=channel, message=RESUBSCRIBED))
 
     def _last_error_note(self) -> str:
         error = self._last_error

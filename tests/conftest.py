@@ -33,6 +33,10 @@ os.environ["OUDERLINK_ENV"] = "test"
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ["MEDIA_ROOT"] = str(_TMP / "media")
 os.environ.setdefault("SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
+# One Redis may serve several test runs at once: channels and client names unique per run.
+RUN_ID = uuid.uuid4().hex[:10]
+os.environ["BROADCAST_CHANNEL_PREFIX"] = f"ouderlink-test-{RUN_ID}:"
+os.environ["BROADCAST_CLIENT_NAME"] = f"ouderlink-test-{RUN_ID}"
 # Server processes started by tests run no notification worker (tests drive it themselves),
 # and never write a VAPID key into the work tree.
 os.environ["NOTIFICATIONS_WORKER"] = "false"
@@ -49,6 +53,10 @@ from services import clock  # noqa: E402
 
 IS_POSTGRES = bool(TEST_DB_NAME)
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+# Real server processes and WebSocket clients for the live tests (fixtures live_servers,
+# start_server).
+pytest_plugins = ("tests.live",)
 
 
 async def _create_postgres_database() -> None:
@@ -118,7 +126,8 @@ async def app(orm: str):
     from server import create_app
     from subscriptions import hub
 
-    await hub.start(REDIS_URL or None)
+    # No relay here: tests run `hub.relay_once()` themselves when they mean to.
+    await hub.start(REDIS_URL or None, relay=False)
     try:
         yield create_app()
     finally:

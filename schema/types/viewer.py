@@ -6,7 +6,9 @@ import strawberry
 
 from resolvers import archives as archive_resolvers
 from resolvers import children as children_resolvers
+from resolvers import conversations as conversation_resolvers
 from resolvers import documents as document_resolvers
+from resolvers import live as live_resolvers
 from resolvers import locations as location_resolvers
 from resolvers import notifications as notification_resolvers
 from resolvers import publications as publication_resolvers
@@ -16,6 +18,7 @@ from schema.relay import Connection
 from schema.types.account import User
 from schema.types.archives import ArchiveJob
 from schema.types.children import Child
+from schema.types.conversations import Conversation
 from schema.types.documents import Document, DocumentKind
 from schema.types.locations import Location
 from schema.types.notifications import NotificationSetting
@@ -73,6 +76,22 @@ class Viewer(ViewerAgendaFields):
         owner_id: strawberry.ID | None = None,
     ) -> Connection[Document]:
         return await document_resolvers.viewer_documents(info, kind, first, after, owner_id)
+
+    @strawberry.field(
+        description="The viewer's conversations (parents: about their children; staff: of "
+        "their groups), most recent activity first."
+    )
+    async def conversations(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Conversation]:
+        return await conversation_resolvers.viewer_conversations(info, first, after)
+
+    @strawberry.field(
+        description="The cursor of the newest event now. Read it before loading what you want "
+        "to keep live, then subscribe with it as `after`: nothing in between is missed."
+    )
+    async def event_cursor(self, info: Info) -> str:
+        return await live_resolvers.viewer_event_cursor(info)
 
     @strawberry.field(
         description="One row per notification item type: push and e-mail on or off (defaults "

@@ -13,7 +13,7 @@ from models import DayRequest, DayStatus, RequestedDay, RequestedDayChange
 from services import clock
 from tests import factories
 from tests.agenda_helpers import gid, hhmm
-from tests.live import GraphQLSocket, Server, live_servers, start_server  # noqa: F401
+from tests.live import GraphQLSocket, Server
 
 DECIDED = """
 subscription($after: String) {
@@ -49,7 +49,7 @@ async def pending_request(t, expires_at=None) -> tuple[int, int]:
     return request.id, day.id
 
 
-async def test_a_parent_hears_the_planners_decision_live(db, live_servers):  # noqa: F811
+async def test_a_parent_hears_the_planners_decision_live(db, live_servers):
     # given a waiting request and the parent subscribed
     server: Server = live_servers[0]
     t = await factories.tenant()
@@ -74,7 +74,7 @@ async def test_a_parent_hears_the_planners_decision_live(db, live_servers):  # n
     await client.close()
 
 
-async def test_a_request_expires_by_itself_and_the_parent_hears_it(db, start_server):  # noqa: F811
+async def test_a_request_expires_by_itself_and_the_parent_hears_it(db, start_server):
     # given a server whose expiry task runs often, and a request whose moment has passed
     server = await start_server(EXPIRY_INTERVAL_SECONDS="0.2")
     t = await factories.tenant()
@@ -95,7 +95,7 @@ async def test_a_request_expires_by_itself_and_the_parent_hears_it(db, start_ser
     await client.close()
 
 
-async def test_another_parent_hears_nothing(db, live_servers):  # noqa: F811
+async def test_another_parent_hears_nothing(db, live_servers):
     # given another parent subscribed, and then a decision on someone else's request
     server: Server = live_servers[0]
     t = await factories.tenant()

@@ -21,7 +21,7 @@ import redis
 import redis.asyncio as aioredis
 
 from subscriptions.broadcast import Broadcast, Subscriber, SubscriberTooSlow
-from subscriptions.redis_backend import BroadcastUnavailable, RedisBackend
+from subscriptions.redis_backend import RESUBSCRIBED, BroadcastUnavailable, RedisBackend
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 TIMEOUT = 10
@@ -303,6 +303,21 @@ async def test_a_subscriber_receives_again_after_its_pubsub_connection_is_killed
             assert new_ids != old_ids
             assert await admin.pubsub_numsub(channel) == [(channel, 1)]
             assert await subscriber_process.is_healthy()
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+async def test_after_a_reconnect_each_subscriber_is_told_it_may_have_missed_messages(
+    open_broadcast: OpenBroadcast, channel: str, admin: aioredis.Redis, protocol: int
+) -> None:
+    async with asyncio.timeout(TIMEOUT):
+        # given two subscribers of a channel in one process
+        process = await open_broadcast(with_protocol(REDIS_URL, protocol))
+        async with process.subscribe(channel) as first, process.subscribe(channel) as second:
+            # when Redis drops the subscriber connection
+            await kill_connections(admin, process, pubsub_only=True)
+            # then, once re-subscribed, both receive RESUBSCRIBED before anything else
+            assert await receive(first, 1) == [RESUBSCRIBED]
+            assert await receive(second, 1) == [RESUBSCRIBED]
 
 
 async def test_publishing_recovers_after_all_connections_of_both_processes_are_killed(

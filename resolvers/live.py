@@ -1,0 +1,84 @@
+"""Live fields: what each listens to and how an event is reloaded (see `subscriptions.live`).
+
+Adding one is a scope (topics and event types, re-evaluated on every poll), a `load` through
+the same authorised path as a query, and the loop at the bottom of `message_added`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from models import Group
+from resolvers.node import resolve_node
+from schema.context import Info
+from schema.ids import pk_of, to_global_id
+from schema.relay import Edge
+from schema.types.conversations import Message
+from schema.types.diary import DiaryEntry
+from services import access, conversations
+from services.diary_events import DIARY_EVENT_TYPES
+from services.errors import AccessDenied
+from services.events import StoredEvent, latest_event_id
+from services.messaging import MESSAGE_ADDED
+from subscriptions.live import LiveScope, event_cursor, live_events
+
+
+async def message_added(
+    info: Info, conversation_id: str | None, after: str | None
+) -> AsyncIterator[Edge[Message]]:
+    """New messages of one conversation, or of all the viewer's conversations (also those
+    started later: the viewer's children's topics for parents, their groups' for staff)."""
+    principal = info.context.principal
+    assert principal is not None  # IsAuthenticated
+    only = pk_of(conversation_id, "Conversation") if conversation_id else None
+
+    async def scope() -> LiveScope:
+        if only is not None:
+            await conversations.visible_conversation(principal, only)  # AccessDenied ends it
+            return LiveScope.of({f"conversation:{only}"}, {MESSAGE_ADDED})
+        return LiveScope.of((await conversations.scope_for(principal)).topics(), {MESSAGE_ADDED})
+
+    async def load(event: StoredEvent) -> Message | None:
+        row = await conversations.visible_message(principal, int(event.payload["message_id"]))
+        return Message.from_model(row) if row else None
+
+    async for event, node in live_events(info, scope, after, load):
+        yield Edge(cursor=event_cursor(event.id), node=node)
+
+
+async def diary_entry_added(
+    info: Info, child_id: str | None, after: str | None
+) -> AsyncIterator[Edge[DiaryEntry]]:
+    """New or updated diary entries of one child, or of every child the viewer sees."""
+    principal = info.context.principal
+    assert principal is not None  # IsAuthenticated
+    only = pk_of(child_id, "Child") if child_id else None
+
+    async def scope() -> LiveScope:
+        if only is not None:
+            if only not in set(await access.visible_child_ids(principal)):
+                raise AccessDenied("NOT_FOUND")
+            return LiveScope.of({f"child:{only}"}, DIARY_EVENT_TYPES)
+        if principal.is_parent:
+            topics = {f"child:{c}" for c in await access.visible_child_ids(principal)}
+        elif principal.is_staff:
+            topics = {f"group:{g}" for g in await access.staff_group_ids(principal)}
+        else:
+            groups = Group.filter(organisation_id=principal.organisation_id)
+            topics = {f"group:{g}" for g in await groups.values_list("id", flat=True)}
+        return LiveScope.of(topics, DIARY_EVENT_TYPES)
+
+    async def load(event: StoredEvent) -> DiaryEntry | None:
+        entry_id = int(event.payload["diary_entry_id"])
+        node = await resolve_node(info, to_global_id("DiaryEntry", entry_id))
+        return node if isinstance(node, DiaryEntry) else None
+
+    async for event, node in live_events(info, scope, after, load):
+        yield Edge(cursor=event_cursor(event.id), node=node)
+
+
+async def viewer_event_cursor(info: Info) -> str:
+    """The cursor of the newest event of the viewer's organisation, for `after:`."""
+    principal = info.context.principal
+    assert principal is not None
+    return event_cursor(await latest_event_id(principal.organisation_id))

@@ -1,0 +1,83 @@
+"""The event log (services.events): recording with an audience, reading it back by topic,
+the resume cursor, and what the relay has to publish."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tortoise.transactions import in_transaction
+
+from services import clock
+from services.events import (
+    DomainEvent,
+    events_after,
+    latest_event_id,
+    mark_published,
+    record,
+    unpublished_events,
+)
+from tests import factories
+
+
+async def put(org_id: int, topic: str, type_: str = "thing.added", audience=()) -> int:
+    async with in_transaction() as conn:
+        stored = await record(DomainEvent(type_, topic, org_id, {"n": 1}, tuple(audience)), conn)
+    return stored.id
+
+
+async def test_events_are_found_by_their_own_topic_and_by_their_audience(db):
+    # given
+    org = await factories.organisation()
+    a = await put(org.id, "conversation:1", audience=("child:7", "group:2"))
+    b = await put(org.id, "child:7")
+    c = await put(org.id, "conversation:2", audience=("child:8",))
+    # when / then
+    found = await events_after(org.id, {"child:7"}, {"thing.added"}, 0)
+    assert [e.id for e in found] == [a, b]
+    assert found[0].audience == ("child:7", "group:2")
+    assert [
+        e.id for e in await events_after(org.id, {"group:2", "child:8"}, {"thing.added"}, 0)
+    ] == [
+        a,
+        c,
+    ]
+
+
+async def test_reading_after_a_cursor_by_type_and_with_a_limit(db):
+    org = await factories.organisation()
+    ids = [await put(org.id, "child:1", "x") for _ in range(5)]
+    await put(org.id, "child:1", "y")
+    assert [e.id for e in await events_after(org.id, {"child:1"}, {"x"}, ids[1], limit=2)] == ids[
+        2:4
+    ]
+    assert await events_after(org.id, {"child:1"}, set(), 0) == []
+    assert await events_after(org.id, set(), {"x"}, 0) == []
+
+
+async def test_another_organisation_never_reads_an_event(db):
+    org = await factories.organisation()
+    other = await factories.organisation("zon")
+    await put(org.id, "child:1", audience=("group:1",))
+    assert await events_after(other.id, {"child:1", "group:1"}, {"thing.added"}, 0) == []
+    assert await latest_event_id(other.id) == 0
+
+
+async def test_the_latest_event_id_is_per_organisation(db):
+    org = await factories.organisation()
+    other = await factories.organisation("zon")
+    mine = await put(org.id, "child:1")
+    await put(other.id, "child:2")
+    assert await latest_event_id(org.id) == mine
+
+
+async def test_unpublished_events_are_those_older_than_the_grace_period_until_marked(db):
+    # given two events, the second one just created
+    org = await factories.organisation()
+    first = await put(org.id, "child:1")
+    second = await put(org.id, "child:2")
+    # when / then: with no grace both are due, marking one leaves the other
+    due = await unpublished_events(clock.now() + timedelta(seconds=1))
+    assert [e.id for e in due] == [first, second]
+    assert await unpublished_events(clock.now() - timedelta(minutes=1)) == []
+    await mark_published([first], clock.now())
+    assert [e.id for e in await unpublished_events(clock.now() + timedelta(seconds=1))] == [second]
