@@ -22,6 +22,7 @@ from schema.types.timeline import (
 from services import timeline
 from services.errors import AccessDenied, RefusedError
 from services.timeline import Position
+from subscriptions import hub
 
 
 def _cursor(position: Position) -> str:
@@ -105,7 +106,11 @@ async def create_photo_post(info: Info, input: CreatePhotoPostInput) -> CreatePh
     media_ids = [pk_of(i, "Media") for i in input.media_ids]
     try:
         item, _events = await timeline.create_photo_post(
-            principal, child_ids=child_ids, caption=input.caption, media_ids=media_ids
+            principal,
+            child_ids=child_ids,
+            caption=input.caption,
+            media_ids=media_ids,
+            publisher=hub.publisher(),
         )
     except RefusedError as refused:
         return Refused.of(refused.refusal, info.context.locale)

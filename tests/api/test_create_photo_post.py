@@ -46,8 +46,11 @@ async def test_staff_upload_a_photo_and_post_it_about_two_children(db, gql, clie
     assert post["caption"] == "Zandbak" and post["group"]["name"] == "Boompjes"
     assert sorted(c["firstName"] for c in post["children"]) == ["Daan", "Sam"]
     assert post["media"] == [{"kind": "PHOTO", "width": 20, "height": 40}]
-    topics = await Event.filter(type="timeline.item_added").values_list("topic", flat=True)
-    assert sorted(topics) == sorted([f"child:{t.child.id}", f"child:{t.other_child.id}"])
+    events = await Event.filter(type="timeline.item_added")
+    assert sorted(e.topic for e in events) == sorted(
+        [f"child:{t.child.id}", f"child:{t.other_child.id}"]
+    )
+    assert all(e.published_at is not None for e in events)  # published after commit
 
 
 async def test_the_parent_then_finds_it_on_their_childs_timeline(db, gql, client):
