@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from models import Child, DiaryEntry, Group, Location, MediaFile, Organisation, User
-from resolvers import timeline_loaders
+from resolvers import diary_loaders, timeline_loaders
 from resolvers.agenda_loaders import AgendaLoaders
 from resolvers.messaging_loaders import MessagingLoaders
 from services import access, clock, locations, news, newsletters, timeline
@@ -54,6 +54,7 @@ class Loaders:
         self.media_by_timeline_item = DataLoader(timeline.media_by_item)
         self.child_ids_by_timeline_item = DataLoader(timeline.child_ids_by_item)
         self.media_by_diary_entry = DataLoader(timeline_loaders.media_by_diary_entry)
+        self.diary_page_by_child = DataLoader(diary_loaders.diary_page_by_child)
         self.placements_by_child = DataLoader(timeline_loaders.placements_loader(self.today))
         # Conversations and messages (issue 4): see resolvers.messaging_loaders.
         self.messaging = MessagingLoaders(principal)

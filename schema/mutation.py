@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.agenda import AgendaMutations
 from schema.mutations.archives import ArchiveMutations
+from schema.mutations.diary import DiaryMutations
 from schema.mutations.messaging import MessagingMutations
 from schema.mutations.notifications import NotificationMutations
 from schema.mutations.publications import PublicationMutations
@@ -28,6 +29,7 @@ class Mutation(
     NotificationMutations,
     AccountMutations,
     ArchiveMutations,
+    DiaryMutations,
 ):
     @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginResult:

@@ -11,7 +11,8 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from resolvers import agenda_live, live
+from resolvers import agenda_live, diary_live, live
+from resolvers.diary_live import DiaryEntryRemoval
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.relay import Edge
@@ -48,6 +49,20 @@ class Subscription:
         after: str | None = None,
     ) -> AsyncGenerator[Edge[DiaryEntry], None]:
         async for edge in live.diary_entry_added(info, child_id, after):
+            yield edge
+
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="Diary entries deleted by their author, of one child or (without `childId`) "
+        "of every child the viewer sees; same cursor and guarantees as `diaryEntryAdded`.",
+    )
+    async def diary_entry_deleted(
+        self,
+        info: Info,
+        child_id: strawberry.ID | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[Edge[DiaryEntryRemoval], None]:
+        async for edge in diary_live.diary_entry_deleted(info, child_id, after):
             yield edge
 
     @strawberry.subscription(

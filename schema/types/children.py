@@ -7,12 +7,14 @@ from datetime import date
 import strawberry
 
 from models import Child as ChildModel
+from resolvers import diary as diary_resolvers
 from resolvers import placements as placement_resolvers
 from resolvers import timeline as timeline_resolvers
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.relay import Connection, Node
 from schema.types.child_agenda import ChildAgendaFields
+from schema.types.diary import DiaryEntry
 from schema.types.groups import StaffMember
 from schema.types.placements import Placement
 from schema.types.timeline import TimelineItemUnion
@@ -51,3 +53,12 @@ class Child(ChildAgendaFields, Node):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[TimelineItemUnion]:
         return await timeline_resolvers.child_timeline(info, self.pk, first, after)
+
+    @strawberry.field(
+        description="Diary day-reports by staff and guardians: newest day first, a day's entries "
+        "together (within a day the entry written last first)."
+    )
+    async def diary(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[DiaryEntry]:
+        return await diary_resolvers.child_diary(info, self.pk, first, after)
