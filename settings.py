@@ -105,9 +105,7 @@ PUSH_TIMEOUT_SECONDS: float = config("PUSH_TIMEOUT_SECONDS", cast=float, default
 INVITATION_TTL_DAYS: int = config("INVITATION_TTL_DAYS", cast=int, default=14)
 PASSWORD_RESET_TTL_MINUTES: int = config("PASSWORD_RESET_TTL_MINUTES", cast=int, default=60)
 PASSWORD_RESET_MAX_PER_HOUR: int = config("PASSWORD_RESET_MAX_PER_HOUR", cast=int, default=3)
-PASSWORD_RESET_MAX_PER_ADDRESS: int = config(
-    "PASSWORD_RESET_MAX_PER_ADDRESS", cast=int, default=20
-)
+PASSWORD_RESET_MAX_PER_ADDRESS: int = config("PASSWORD_RESET_MAX_PER_ADDRESS", cast=int, default=20)
 ARCHIVE_TTL_HOURS: int = config("ARCHIVE_TTL_HOURS", cast=int, default=72)
 ARCHIVE_DOWNLOAD_TTL_SECONDS: int = config(
     "ARCHIVE_DOWNLOAD_TTL_SECONDS", cast=int, default=15 * 60
