@@ -11,12 +11,13 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from resolvers import agenda_live, diary_live, live
+from resolvers import agenda_live, archive_live, diary_live, live
 from resolvers.diary_live import DiaryEntryRemoval
 from schema.context import Info
 from schema.permissions import IsAuthenticated
 from schema.relay import Edge
 from schema.types.agenda import DayRequestDecision
+from schema.types.archives import ArchiveJob
 from schema.types.conversations import Message
 from schema.types.diary import DiaryEntry
 
@@ -74,4 +75,18 @@ class Subscription:
         self, info: Info, after: str | None = None
     ) -> AsyncGenerator[Edge[DayRequestDecision], None]:
         async for edge in agenda_live.day_request_decided(info, after):
+            yield edge
+
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="Progress of the viewer's data downloads (one job with `jobId`, else all): "
+        "every step from queued to done, with the download address once it is ready.",
+    )
+    async def archive_progress(
+        self,
+        info: Info,
+        job_id: strawberry.ID | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[Edge[ArchiveJob], None]:
+        async for edge in archive_live.archive_progress(info, job_id, after):
             yield edge
