@@ -66,8 +66,9 @@ BROADCAST_CLIENT_NAME: str = config("BROADCAST_CLIENT_NAME", default="ouderlink"
 RELAY_INTERVAL_SECONDS: float = config("RELAY_INTERVAL_SECONDS", cast=float, default=30.0)
 # ...but only events older than this: younger ones are still being published by their request.
 RELAY_GRACE_SECONDS: float = config("RELAY_GRACE_SECONDS", cast=float, default=5.0)
-# How often a live subscription re-checks its session and scope and looks for missed events.
-LIVE_POLL_SECONDS: float = config("LIVE_POLL_SECONDS", cast=float, default=30.0)
+# How often a live subscription re-checks its session (revocations: expiry is exact) and its
+# scope, and looks for missed events (each subscription at its own moment, spread out).
+LIVE_POLL_SECONDS: float = config("LIVE_POLL_SECONDS", cast=float, default=300.0)
 # WebSocket limits.
 WS_KEEPALIVE_SECONDS: float = config("WS_KEEPALIVE_SECONDS", cast=float, default=15.0)
 WS_INIT_TIMEOUT_SECONDS: float = config("WS_INIT_TIMEOUT_SECONDS", cast=float, default=5.0)

@@ -39,10 +39,16 @@ async def message_added(
         return LiveScope.of((await conversations.scope_for(principal)).topics(), {MESSAGE_ADDED})
 
     async def load(event: StoredEvent) -> Message | None:
-        row = await conversations.visible_message(principal, int(event.payload["message_id"]))
+        scope = await info.context.loaders.messaging.scope()  # fresh for every batch
+        row = await conversations.visible_message(
+            principal, int(event.payload["message_id"]), scope
+        )
         return Message.from_model(row) if row else None
 
-    async for event, node in live_events(info, scope, after, load):
+    async def prepare() -> None:
+        await info.context.loaders.messaging.scope()
+
+    async for event, node in live_events(info, scope, after, load, prepare):
         yield Edge(cursor=event_cursor(event.id), node=node)
 
 

@@ -17,6 +17,7 @@ from services.principal import Principal
 class MessagingLoaders:
     def __init__(self, principal: Principal | None) -> None:
         self.principal = principal
+        self._scope: conversations.ConversationScope | None = None
         self.conversation_by_id: DataLoader[int, Conversation | None] = DataLoader(
             self._conversations
         )
@@ -34,6 +35,14 @@ class MessagingLoaders:
         self.attachments_by_message: DataLoader[int, list[MediaFile]] = DataLoader(
             self._attachments
         )
+
+    async def scope(self) -> conversations.ConversationScope:
+        """The viewer's conversations as they are now, computed once per request (a live
+        subscription gets fresh loaders, so a fresh scope, for every batch of events)."""
+        if self._scope is None:
+            assert self.principal is not None
+            self._scope = await conversations.scope_for(self.principal)
+        return self._scope
 
     async def _conversations(self, ids: Sequence[int]) -> list[Conversation | None]:
         rows = {c.id: c for c in await Conversation.filter(id__in=list(ids))}

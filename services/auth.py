@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -152,6 +152,14 @@ async def session_is_live(session_id: int) -> bool:
     return await Session.filter(
         id=session_id, revoked_at=None, expires_at__gt=clock.now(), user__is_active=True
     ).exists()
+
+
+async def session_expires_at(session_id: int) -> datetime | None:
+    """When a live session expires (None when it is not live): live connections close then."""
+    session = await Session.filter(
+        id=session_id, revoked_at=None, expires_at__gt=clock.now(), user__is_active=True
+    ).first()
+    return session.expires_at if session else None
 
 
 async def logout(principal: Principal) -> None:

@@ -96,16 +96,20 @@ async def visible_conversation(principal: Principal, conversation_id: int) -> Co
     return conversation
 
 
-async def visible_message(principal: Principal, message_id: int) -> Message | None:
-    """A message, if the principal takes part in its conversation now (else None)."""
+async def visible_message(
+    principal: Principal, message_id: int, scope: ConversationScope | None = None
+) -> Message | None:
+    """A message, if the principal takes part in its conversation now (else None); pass the
+    principal's `scope` when it was just computed (once per live batch)."""
     message = (
         await Message.filter(id=message_id, conversation__organisation_id=principal.organisation_id)
         .select_related("conversation")
         .first()
     )
-    if message is None or not (await scope_for(principal)).allows(message.conversation):
+    if message is None:
         return None
-    return message
+    scope = scope or await scope_for(principal)
+    return message if scope.allows(message.conversation) else None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ statement of the transaction: the lock serialises the rest of it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,10 +79,14 @@ async def lock_event_order(conn: BaseDBAsyncClient, organisation_id: int) -> Non
         )
 
 
-async def record(event: DomainEvent, conn: BaseDBAsyncClient | None = None) -> StoredEvent:
-    """Write the event row; call inside the transaction of the change it records, last."""
+async def record(
+    event: DomainEvent, conn: BaseDBAsyncClient | None = None, *, locked: bool = False
+) -> StoredEvent:
+    """Write the event row; call inside the transaction of the change it records, last
+    (`locked`: the transaction already holds the organisation's event lock)."""
     db = conn or connections.get("default")
-    await lock_event_order(db, event.organisation_id)
+    if not locked:
+        await lock_event_order(db, event.organisation_id)
     row = await Event.create(
         organisation_id=event.organisation_id,
         type=event.type,
@@ -115,6 +120,17 @@ class NullPublisher:
 # -- reading the log back ----------------------------------------------------------------
 
 
+def _as_stored(row: Event, audience: Sequence[str] = ()) -> StoredEvent:
+    return StoredEvent(
+        row.id,
+        row.type,
+        row.topic,
+        row.organisation_id,  # type: ignore[attr-defined]
+        dict(row.payload or {}),
+        tuple(sorted(audience)),
+    )
+
+
 async def _stored(rows: Sequence[Event]) -> list[StoredEvent]:
     """Rows as StoredEvents, with their audiences (one query)."""
     audiences: dict[int, list[str]] = {}
@@ -123,17 +139,7 @@ async def _stored(rows: Sequence[Event]) -> list[StoredEvent]:
             event_id__in=[r.id for r in rows]
         ).values_list("event_id", "topic"):
             audiences.setdefault(event_id, []).append(topic)
-    return [
-        StoredEvent(
-            r.id,
-            r.type,
-            r.topic,
-            r.organisation_id,  # type: ignore[attr-defined]
-            dict(r.payload or {}),
-            tuple(sorted(audiences.get(r.id, ()))),
-        )
-        for r in rows
-    ]
+    return [_as_stored(r, audiences.get(r.id, ())) for r in rows]
 
 
 async def events_after(
@@ -144,19 +150,17 @@ async def events_after(
     limit: int = 100,
 ) -> list[StoredEvent]:
     """Events of an organisation for any of `topics` (own topic or audience) and of one of
-    `types`, with id > `after`, oldest first, at most `limit`."""
+    `types`, with id > `after`, oldest first, at most `limit`. Their `audience` is left
+    empty (subscribers know what they asked for): two or three queries."""
     wanted, kinds = sorted(set(topics)), sorted(set(types))
     if not wanted or not kinds:
         return []
-    own = (
+    own, addressed = await asyncio.gather(
         Event.filter(
             organisation_id=organisation_id, topic__in=wanted, type__in=kinds, id__gt=after
         )
         .order_by("id")
-        .limit(limit)
-        .values_list("id", flat=True)
-    )
-    addressed = (
+        .limit(limit),
         EventAudience.filter(
             topic__in=wanted,
             event_id__gt=after,
@@ -165,12 +169,13 @@ async def events_after(
         )
         .order_by("event_id")
         .limit(limit)
-        .values_list("event_id", flat=True)
+        .values_list("event_id", flat=True),
     )
-    ids = sorted(set(await own) | set(await addressed))[:limit]
-    if not ids:
-        return []
-    return await _stored(await Event.filter(id__in=ids).order_by("id"))
+    rows = {r.id: r for r in own}
+    missing = sorted(set(addressed) - rows.keys())[:limit]
+    if missing:
+        rows.update({r.id: r for r in await Event.filter(id__in=missing)})
+    return [_as_stored(rows[i]) for i in sorted(rows)[:limit]]
 
 
 async def latest_event_id(organisation_id: int) -> int:

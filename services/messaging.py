@@ -165,22 +165,40 @@ async def _write(
     body: str,
     files: list,
 ) -> tuple[Message, StoredEvent]:
-    """Conversation (when new), message, attachments, read marker and event: one commit.
+    """Conversation (when new) or its activity time and the author's read marker, then the
+    message, its attachments and its event: one commit.
 
-    The organisation's event lock is taken first, so message ids (and sent times) follow
-    commit order too: the list of messages and the live order are the same."""
+    The organisation's event lock is held from the message insert until commit, so message
+    ids follow commit order too (the list of messages and the live order are the same); the
+    rest is done before taking it, to keep that serialised part short."""
     async with in_transaction() as conn:
-        await lock_event_order(conn, principal.organisation_id)
         now = clock.now()
         if conversation is None:
             conversation = await Conversation.create(
                 **(new_conversation or {}), last_message_at=now, using_db=conn
             )
+        else:
+            await (
+                Conversation.filter(id=conversation.id, last_message_at__lt=now)
+                .using_db(conn)
+                .update(last_message_at=now)
+            )
+            # Replying means having read what came before.
+            newest = (
+                await Message.filter(conversation_id=conversation.id)
+                .using_db(conn)
+                .order_by("-id")
+                .first()
+                .values_list("id", flat=True)
+            )
+            if newest:
+                await advance_read(conversation.id, principal.user_id, int(newest), conn)
+        await lock_event_order(conn, principal.organisation_id)
         message = await Message.create(
             conversation_id=conversation.id,
             author_id=principal.user_id,
             body=body,
-            sent_at=now,
+            sent_at=clock.now(),  # under the lock: sent times follow message ids
             using_db=conn,
         )
         if files:
@@ -188,13 +206,7 @@ async def _write(
                 [MessageAttachment(message_id=message.id, media_id=f.id) for f in files],
                 using_db=conn,
             )
-        await advance_read(conversation.id, principal.user_id, message.id, conn)
-        await (
-            Conversation.filter(id=conversation.id, last_message_at__lt=now)
-            .using_db(conn)
-            .update(last_message_at=now)
-        )
-        event = await record(message_added(conversation, message), conn)
+        event = await record(message_added(conversation, message), conn, locked=True)
     message.conversation = conversation
     return message, event
 

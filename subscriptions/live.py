@@ -20,10 +20,12 @@ How nothing is lost or repeated:
    (see `services.events`), so reading "id > last seen" never skips one.
 
 Authorisation: every event is reloaded through `load`, the same authorised path a query
-uses; None (no longer visible, e.g. a parent whose access ended) skips it. The scope itself
-is re-evaluated on every poll (staff who joined a group start hearing it; a conversation
-the viewer left ends the subscription with FORBIDDEN). The session is checked before every
-delivery and on every poll: an expired or revoked session closes the socket with 4401.
+uses (with fresh DataLoaders per batch); None (no longer visible, e.g. a parent whose access
+ended) skips it. The scope itself is re-evaluated on every poll (`LIVE_POLL_SECONDS`, each
+subscription at its own moment): staff who joined a group start hearing it, a conversation
+the viewer left ends the subscription with FORBIDDEN. The session is checked before every
+batch of deliveries, on every poll and at the moment it expires: an expired or revoked
+session closes the socket with 4401.
 
 Back pressure: a subscriber that falls more than `BROADCAST_QUEUE_SIZE` wake-ups behind
 (its client does not read) is disconnected with close code 4013; it reconnects with `after:`
@@ -35,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -46,7 +49,7 @@ import settings
 from resolvers.dataloaders import Loaders
 from schema.errors import bad_input, coded, forbidden, not_found, unauthenticated
 from schema.relay import decode_cursor, encode_cursor
-from services import auth
+from services import auth, clock
 from services.errors import AccessDenied
 from services.events import StoredEvent, events_after, latest_event_id
 from subscriptions import hub
@@ -196,6 +199,20 @@ async def _scope(scope_of: ScopeOf) -> LiveScope:
         raise (not_found() if denied.code == "NOT_FOUND" else forbidden()) from None
 
 
+async def _rescope(scope: LiveScope, scope_of: ScopeOf, listener: _Listener) -> LiveScope:
+    """The scope as it is now, listening to its topics (the old one if Redis is down)."""
+    fresh = await _scope(scope_of)
+    if fresh == scope:
+        return scope
+    try:
+        await listener.listen(fresh.topics)
+    except Exception as exc:  # not connected, or Redis did not confirm: try at the next poll
+        logger.warning("could not follow a subscription's new scope: %s", exc)
+        return scope
+    listener.types = fresh.types
+    return fresh
+
+
 def _unavailable() -> GraphQLError:
     return coded(
         SERVICE_UNAVAILABLE,
@@ -204,10 +221,22 @@ def _unavailable() -> GraphQLError:
     )
 
 
+async def _nothing() -> None:
+    return None
+
+
 async def live_events(
-    info: Any, scope_of: ScopeOf, after: str | None, load: Load[T]
+    info: Any,
+    scope_of: ScopeOf,
+    after: str | None,
+    load: Load[T],
+    prepare: Callable[[], Awaitable[Any]] | None = None,
 ) -> AsyncIterator[tuple[StoredEvent, T]]:
-    """(event, node) pairs for a subscription: replay after the cursor, then live."""
+    """(event, node) pairs for a subscription: replay after the cursor, then live.
+
+    `prepare` (optional) runs before every batch, next to the read of the table, with the
+    batch's fresh loaders in place: warm what `load` needs (it must not depend on the batch).
+    """
     principal = info.context.principal
     if principal is None:
         raise unauthenticated()
@@ -232,23 +261,28 @@ async def live_events(
         if last is None:
             last = await latest_event_id(principal.organisation_id)
         loop = asyncio.get_running_loop()
-        next_poll = loop.time() + settings.LIVE_POLL_SECONDS
+        # The first poll at a random moment, so that subscriptions started together (after
+        # a restart) do not all poll together.
+        next_poll = loop.time() + settings.LIVE_POLL_SECONDS * random.uniform(0.5, 1.0)
+        expires_at = await auth.session_expires_at(principal.session_id)
+        if expires_at is None:
+            await _end_connection(info, CLOSE_SESSION_ENDED, "Session ended", unauthenticated())
         session_checked = False
         while True:
             if too_slow.is_set():
                 await asyncio.Event().wait()  # the socket is closing: wait to be cancelled
             listener.last = last
             listener.consume()
-            batch = await events_after(
-                principal.organisation_id, scope.topics, scope.types, last, _BATCH
+            info.context.loaders = Loaders(principal)  # nothing cached across batches
+            # The read, the session check and the caller's preparation (e.g. the viewer's
+            # current scope, for `load`) run side by side: fewer waits in a row.
+            batch, session_live, _ = await asyncio.gather(
+                events_after(principal.organisation_id, scope.topics, scope.types, last, _BATCH),
+                _nothing() if session_checked else auth.session_is_live(principal.session_id),
+                prepare() if prepare is not None else _nothing(),
             )
-            if (
-                batch
-                and not session_checked
-                and not await auth.session_is_live(principal.session_id)
-            ):
+            if batch and session_live is False:
                 await _end_connection(info, CLOSE_SESSION_ENDED, "Session ended", unauthenticated())
-            info.context.loaders = Loaders(principal)  # nothing cached across events
             for event in batch:
                 if too_slow.is_set():
                     break
@@ -260,18 +294,19 @@ async def live_events(
                 session_checked = True
                 continue
             session_checked = False
-            await listener.wait(next_poll - loop.time())
+            expiry = (expires_at - clock.now()).total_seconds() if expires_at else 0.0
+            await listener.wait(min(next_poll - loop.time(), expiry))
+            if clock.now() >= expires_at:  # type: ignore[operator]
+                await _end_connection(
+                    info, CLOSE_SESSION_ENDED, "Session expired", unauthenticated()
+                )
             if loop.time() >= next_poll:
                 next_poll = loop.time() + settings.LIVE_POLL_SECONDS
                 if not await auth.session_is_live(principal.session_id):
                     await _end_connection(
                         info, CLOSE_SESSION_ENDED, "Session ended", unauthenticated()
                     )
-                fresh = await _scope(scope_of)
-                if fresh != scope:
-                    await listener.listen(fresh.topics)
-                    listener.types = fresh.types
-                    scope = fresh
+                scope = await _rescope(scope, scope_of, listener)
     finally:
         await listener.close()
 

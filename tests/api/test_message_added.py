@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from models import Event, Guardianship, StaffAssignment
+from models import Event, Guardianship, Session, StaffAssignment
 from schema.ids import pk_of
 from services import clock
 from tests import factories
@@ -233,6 +233,21 @@ async def test_a_revoked_session_closes_the_socket(db, live_servers):
     # then the socket is closed instead of delivering it
     closed = await client.wait_closed()
     assert closed.code == 4401
+
+
+async def test_the_socket_closes_when_the_session_expires(db, live_servers):
+    # given a parent whose session expires in two seconds (the servers use the real clock)
+    server: Server = live_servers[0]
+    t = await factories.tenant()
+    parent = await factories.token_for(t.parent)
+    soon = datetime.now(UTC) + timedelta(seconds=2)
+    await Session.filter(user_id=t.parent.id).update(expires_at=soon)
+    client = await GraphQLSocket.connect(server.ws_url, parent)
+    await client.subscribe(MESSAGE_ADDED, {})
+    # when nothing happens / then the socket is closed once the session has expired
+    closed = await client.wait_closed()
+    assert closed.code == 4401
+    assert datetime.now(UTC) >= soon
 
 
 async def test_a_subscription_needs_a_logged_in_viewer(db, live_servers):

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from models import Guardianship, Placement, Role, StaffAssignment
-from services import clock, conversations, messaging
+from models import Guardianship, MediaFile, MediaKind, MediaStatus, Placement, Role, StaffAssignment
+from services import clock, conversations, media_access, messaging
 from services.errors import AccessDenied
 from services.events import NullPublisher
 from services.principal import Principal
@@ -175,3 +175,30 @@ async def test_the_last_message_of_each_conversation(db):
     )
     found = await conversations.last_messages([first.id, second.id])
     assert {c: m.body for c, m in found.items()} == {first.id: "drie", second.id: "twee"}
+
+
+async def test_attachments_are_readable_by_the_participants_only(db):
+    # given a staff reply with a photo
+    t = await factories.tenant()
+    conversation = await conversation_about(t)
+    photo = await MediaFile.create(
+        organisation=t.org,
+        uploaded_by_id=t.staff.id,
+        kind=MediaKind.PHOTO,
+        status=MediaStatus.READY,
+        content_type="image/jpeg",
+        filename="knutsel.jpg",
+        size=10,
+        storage_key="test/knutsel.jpg",
+    )
+    await messaging.send_message(
+        principal_of(t.staff),
+        conversation_id=conversation.id,
+        body="Kijk",
+        attachment_ids=[photo.id],
+        publisher=NULL,
+    )
+    # when / then
+    assert await media_access.may_read(principal_of(t.parent), photo) is True
+    assert await media_access.may_read(principal_of(t.other_parent), photo) is False
+    assert await media_access.may_read(principal_of(t.bso_staff), photo) is False
