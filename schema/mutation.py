@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.agenda import AgendaMutations
 from schema.mutations.archives import ArchiveMutations
+from schema.mutations.closures import ClosureMutations
 from schema.mutations.diary import DiaryMutations
 from schema.mutations.messaging import MessagingMutations
 from schema.mutations.notifications import NotificationMutations
@@ -26,6 +27,7 @@ class Mutation(
     PublicationMutations,
     MessagingMutations,
     AgendaMutations,
+    ClosureMutations,
     NotificationMutations,
     AccountMutations,
     ArchiveMutations,

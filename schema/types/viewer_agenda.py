@@ -9,12 +9,14 @@ from typing import Annotated
 import strawberry
 
 from resolvers import absences as absence_resolvers
+from resolvers import closures as closure_resolvers
 from resolvers import credits as credit_resolvers
 from resolvers import day_requests as request_resolvers
 from schema.context import Info
 from schema.permissions import IsAuthenticated, IsBackOffice
 from schema.relay import Connection
 from schema.types.agenda import Absence, RequestedDay
+from schema.types.closures import ClosureDay
 from schema.types.credits import CreditType
 
 From = Annotated[date | None, strawberry.argument(name="from")]
@@ -22,6 +24,15 @@ From = Annotated[date | None, strawberry.argument(name="from")]
 
 @strawberry.type
 class ViewerAgendaFields:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Closure days of the viewer's organisation in a period (at most a year).",
+    )
+    async def closure_days(
+        self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date
+    ) -> list[ClosureDay]:
+        return await closure_resolvers.closure_days(info, from_, to)
+
     @strawberry.field(
         permission_classes=[IsBackOffice],
         description="Planners: days waiting for review in their organisation, soonest first, "
