@@ -46,6 +46,4 @@ class ClosureDayAdded:
     closure_day: ClosureDay
 
 
-AddClosureDayResult = Annotated[
-    ClosureDayAdded | Refused, strawberry.union("AddClosureDayResult")
-]
+AddClosureDayResult = Annotated[ClosureDayAdded | Refused, strawberry.union("AddClosureDayResult")]
