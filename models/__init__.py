@@ -25,6 +25,13 @@ from models.care_times import BlockDays, SchoolFreeKind, SchoolFreePeriod, TimeB
 from models.credits import CreditLedgerEntry, CreditType, LedgerKind
 from models.diary import DiaryEntry, DiaryMedia
 from models.events import Event, EventAudience
+from models.integrations import (
+    RegisteredQuery,
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+)
 from models.media import (
     MediaFile,
     MediaKind,
@@ -107,6 +114,7 @@ __all__ = [
     "Organisation",
     "Placement",
     "PushSubscription",
+    "RegisteredQuery",
     "RequestedDay",
     "RequestedDayChange",
     "Role",
@@ -120,4 +128,8 @@ __all__ = [
     "TimelineKind",
     "TimelineMedia",
     "User",
+    "WebhookCursor",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
 ]

@@ -16,6 +16,8 @@ class Session(TimestampedModel):
     id = fields.IntField(primary_key=True)
     user = fields.ForeignKeyField("models.User", related_name="sessions", on_delete=fields.CASCADE)
     token_hash = fields.CharField(max_length=64, unique=True)
+    # The first characters of the token, shown in lists so an admin can tell tokens apart.
+    prefix = fields.CharField(max_length=16, default="")
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
     last_seen_at = fields.DatetimeField(null=True)
@@ -53,6 +55,8 @@ class Invitation(TimestampedModel):
     )
     kind = fields.CharEnumField(InvitationKind, max_length=20)
     token_hash = fields.CharField(max_length=64, unique=True)
+    # The first characters of the token, shown in lists so an admin can tell tokens apart.
+    prefix = fields.CharField(max_length=16, default="")
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
 
@@ -69,6 +73,8 @@ class ApiToken(TimestampedModel):
     publisher = fields.CharField(max_length=100, default="")
     scopes = fields.JSONField(default=list)
     token_hash = fields.CharField(max_length=64, unique=True)
+    # The first characters of the token, shown in lists so an admin can tell tokens apart.
+    prefix = fields.CharField(max_length=16, default="")
     expires_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from resolvers.dataloaders import Loaders
 from services.principal import Principal
+from services.token_principal import TokenPrincipal
 
 
 @dataclass
@@ -18,6 +19,8 @@ class Context:
     request: Request | WebSocket
     response: Any = None
     principal: Principal | None = None
+    # A dashboard's API token (read-only, scoped). Never set together with `principal`.
+    api_token: TokenPrincipal | None = None
     loaders: Loaders = field(default_factory=Loaders)
     # Filled by strawberry with the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None
@@ -26,6 +29,8 @@ class Context:
     def locale(self) -> str:
         if self.principal is not None:
             return self.principal.locale
+        if self.api_token is not None:
+            return self.api_token.locale
         header = self.request.headers.get("accept-language", "") if self.request else ""
         return "en" if header.lower().startswith("en") else "nl"
 

@@ -8,6 +8,7 @@ from strawberry.permission import BasePermission
 
 from schema.context import Info
 from schema.errors import FORBIDDEN, UNAUTHENTICATED
+from services.token_principal import Scope
 
 
 class IsAuthenticated(BasePermission):
@@ -25,5 +26,25 @@ class IsBackOffice(BasePermission):
     error_extensions = {"code": FORBIDDEN}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = info.context.principal
+        return principal is not None and principal.is_back_office
+
+
+class HasScope(BasePermission):
+    """Organisation figures: an API token with this scope, or a planner or admin."""
+
+    message = (
+        "This needs an API token with the right scope, or a planner or admin. / "
+        "Hiervoor is een API-token met de juiste scope nodig, of een planner of beheerder."
+    )
+    error_extensions = {"code": FORBIDDEN}
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        token = info.context.api_token
+        if token is not None:
+            return token.allows(self.scope)
         principal = info.context.principal
         return principal is not None and principal.is_back_office
