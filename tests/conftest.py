@@ -59,11 +59,31 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 pytest_plugins = ("tests.live",)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _drop_abandoned_databases(conn) -> None:
+    """Drop test databases whose run was killed before it could drop its own."""
+    rows = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'ouderlink_test_%'")
+    for row in rows:
+        parts = row["datname"].split("_")
+        if len(parts) >= 3 and parts[2].isdigit() and not _pid_alive(int(parts[2])):
+            await conn.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+
+
 async def _create_postgres_database() -> None:
     import asyncpg
 
     conn = await asyncpg.connect(ADMIN_DSN)
     try:
+        await _drop_abandoned_databases(conn)
         await conn.execute(f'CREATE DATABASE "{TEST_DB_NAME}"')
     finally:
         await conn.close()
