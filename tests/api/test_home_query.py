@@ -4,47 +4,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from models import CareType, Placement, Role
 from services import clock
 from tests import factories, timeline_samples
 from tests.sql_counter import count_sql
 
-HOME = """
-{
-  viewer {
-    user { name }
-    children(first: 10) {
-      edges {
-        node {
-          id firstName
-          placements {
-            careType startDate endDate
-            weeklySchedule { weekday start end }
-            group { name careType location { name phone } }
-          }
-          mentor { name photo { thumbnailUrl } }
-          timeline(first: 20) {
-            pageInfo { hasNextPage endCursor }
-            edges {
-              cursor
-              node {
-                __typename
-                ... on PhotoPost {
-                  id caption postedAt
-                  author { name photo { thumbnailUrl } }
-                  group { name }
-                  children { firstName }
-                  media { kind width height url thumbnailUrl downloadUrl }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}"""
+HOME = (Path(__file__).parents[1] / "home_query.graphql").read_text()
 
 
 async def family(t, n_children: int, n_items: int, photos_per_item: int):
