@@ -16,12 +16,14 @@ from models import Absence, AbsenceReason, DayPart, Group, Organisation
 from services import access, clock, locks
 from services import care_refusals as refuse
 from services.errors import AccessDenied, RefusedError
+from services.events import DomainEvent, record
 from services.planning import CareSlot, Planning, covers
 from services.principal import Principal
 from services.time_blocks import MIDDAY
 
 MAX_RANGE_DAYS = 93
 MAX_REMARK = 1000
+REPORTED_EVENT = "absence.reported"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,16 @@ async def report_absence(
                 )
             )
             planning.absences.setdefault((child_id, day), set()).add(part)
+        await record(  # last: ids only, for webhooks
+            DomainEvent(
+                type=REPORTED_EVENT,
+                topic=f"child:{child_id}",
+                organisation_id=organisation.id,
+                payload={"child_id": child_id, "absence_ids": [r.id for r in rows]},
+                audience=tuple(sorted({f"group:{r.group_id}" for r in rows})),  # type: ignore[attr-defined]
+            ),
+            conn,
+        )
         return rows
 
 

@@ -35,12 +35,14 @@ from services.availability import check_times, day_options, minutes_between, ter
 from services.calendar import local_moment
 from services.capacity import Occupancy
 from services.errors import AccessDenied, Refusal, RefusedError
+from services.events import DomainEvent, record
 from services.planning import Planning
 from services.principal import Principal
 
 MAX_DAYS = 31
 MAX_REMARK = 1000
 AUTO_APPROVED = "AUTO_APPROVED"
+CREATED_EVENT = "day_request.created"
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,4 +257,15 @@ async def _save(principal, organisation, plans, expires_at, remark, now, conn) -
             await credits.write(conn, day, spec.credit_type_id, kind, plan.lots, principal.user_id)
         reason = decision_reason(plan.waits_because or AUTO_APPROVED, organisation)
         decisions.append(DayDecision(day, approved, reason))
+    days = [d.day for d in decisions]
+    await record(  # last: ids only, for webhooks (the requester already has the answer)
+        DomainEvent(
+            type=CREATED_EVENT,
+            topic=f"user:{principal.user_id}",
+            organisation_id=organisation.id,
+            payload={"request_id": request.id, "day_ids": sorted(d.id for d in days)},
+            audience=tuple(sorted({f"child:{d.child_id}" for d in days})),  # type: ignore[attr-defined]
+        ),
+        conn,
+    )
     return RequestOutcome(request, decisions)
