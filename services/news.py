@@ -10,9 +10,11 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from models import NewsAttachment, NewsItem, NewsRead
-from services import clock, events, publishing
-from services.events import DomainEvent, NullPublisher, Publisher, StoredEvent
+from services import publication_lifecycle as lifecycle
+from services import publishing
+from services.events import Publisher
 from services.principal import Principal
+from services.publication_lifecycle import PublicationKind
 from services.publishing import UNCHANGED, Keyset, refuse
 
 BODY_MAX = 20_000
@@ -33,16 +35,15 @@ def clean_body(body: str) -> str:
     return value
 
 
-async def _record(kind: str, item: NewsItem, conn) -> StoredEvent:
-    return await events.record(
-        DomainEvent(
-            f"news.{kind}",
-            publishing.topic_of(item.organisation_id, item.location_id),  # type: ignore[attr-defined]
-            item.organisation_id,  # type: ignore[attr-defined]
-            {"newsItemId": item.id},
-        ),
-        conn,
-    )
+NEWS = PublicationKind(
+    model=NewsItem,
+    attachment_model=NewsAttachment,
+    attachment_key="news_item_id",
+    event_prefix="news",
+    payload_key="newsItemId",
+    content_field="body",
+    clean_content=clean_body,
+)
 
 
 async def publish(
@@ -55,27 +56,15 @@ async def publish(
     publisher: Publisher | None = None,
 ) -> NewsItem:
     """Publish a news item now, for the organisation or one location."""
-    publishing.require_back_office(principal)
-    title = publishing.clean_title(title)
-    body = clean_body(body)
-    location_id = await publishing.check_location(principal, location_id)
-    media_ids = await publishing.checked_attachments(principal, attachment_ids)
-    async with in_transaction() as conn:
-        item = await NewsItem.create(
-            organisation_id=principal.organisation_id,
-            location_id=location_id,
-            author_id=principal.user_id,
-            title=title,
-            body=body,
-            published_at=clock.now(),
-            using_db=conn,
-        )
-        await publishing.replace_attachments(
-            NewsAttachment, "news_item_id", item.id, media_ids, conn
-        )
-        event = await _record("published", item, conn)
-    await (publisher or NullPublisher()).publish(event)  # after commit
-    return item
+    return await lifecycle.publish(
+        NEWS,
+        principal,
+        title=title,
+        content=body,
+        location_id=location_id,
+        attachment_ids=attachment_ids,
+        publisher=publisher,
+    )
 
 
 async def update(
@@ -89,41 +78,23 @@ async def update(
     publisher: Publisher | None = None,
 ) -> NewsItem:
     """Edit a news item that is not withdrawn; arguments left out stay as they are."""
-    item = await publishing.managed_publication(NewsItem, principal, news_item_id)
-    publishing.refuse_if_withdrawn(item)
-    if title is not None:
-        item.title = publishing.clean_title(title)
-    if body is not None:
-        item.body = clean_body(body)
-    if location_id is not UNCHANGED:
-        item.location_id = await publishing.check_location(principal, location_id)  # type: ignore[attr-defined]
-    media_ids = None
-    if attachment_ids is not None:
-        current = await publishing.attached_media_ids(NewsAttachment, "news_item_id", item.id)
-        media_ids = await publishing.checked_attachments(principal, attachment_ids, current)
-    async with in_transaction() as conn:
-        await item.save(using_db=conn)
-        if media_ids is not None:
-            await publishing.replace_attachments(
-                NewsAttachment, "news_item_id", item.id, media_ids, conn
-            )
-        event = await _record("updated", item, conn)
-    await (publisher or NullPublisher()).publish(event)  # after commit
-    return item
+    return await lifecycle.update(
+        NEWS,
+        principal,
+        news_item_id,
+        title=title,
+        content=body,
+        location_id=location_id,
+        attachment_ids=attachment_ids,
+        publisher=publisher,
+    )
 
 
 async def withdraw(
     principal: Principal, news_item_id: int, publisher: Publisher | None = None
 ) -> NewsItem:
     """Take a news item out of every feed (it stays stored, for the record)."""
-    item = await publishing.managed_publication(NewsItem, principal, news_item_id)
-    publishing.refuse_if_withdrawn(item)
-    item.withdrawn_at = clock.now()
-    async with in_transaction() as conn:
-        await item.save(using_db=conn, update_fields=["withdrawn_at", "updated_at"])
-        event = await _record("withdrawn", item, conn)
-    await (publisher or NullPublisher()).publish(event)  # after commit
-    return item
+    return await lifecycle.withdraw(NEWS, principal, news_item_id, publisher)
 
 
 async def feed(

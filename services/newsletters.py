@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tortoise.transactions import in_transaction
-
 from models import Newsletter, NewsletterAttachment
-from services import clock, events, publishing
-from services.events import DomainEvent, NullPublisher, Publisher, StoredEvent
+from services import publication_lifecycle as lifecycle
+from services import publishing
+from services.events import Publisher
 from services.principal import Principal
+from services.publication_lifecycle import PublicationKind
 from services.publishing import UNCHANGED, Keyset, refuse
 from services.sanitise import html_to_text, sanitise_html
 
@@ -32,16 +32,15 @@ def clean_html(html: str) -> str:
     return value
 
 
-async def _record(kind: str, letter: Newsletter, conn) -> StoredEvent:
-    return await events.record(
-        DomainEvent(
-            f"newsletter.{kind}",
-            publishing.topic_of(letter.organisation_id, letter.location_id),  # type: ignore[attr-defined]
-            letter.organisation_id,  # type: ignore[attr-defined]
-            {"newsletterId": letter.id},
-        ),
-        conn,
-    )
+NEWSLETTER = PublicationKind(
+    model=Newsletter,
+    attachment_model=NewsletterAttachment,
+    attachment_key="newsletter_id",
+    event_prefix="newsletter",
+    payload_key="newsletterId",
+    content_field="html",
+    clean_content=clean_html,
+)
 
 
 async def publish(
@@ -54,27 +53,15 @@ async def publish(
     publisher: Publisher | None = None,
 ) -> Newsletter:
     """Publish a newsletter now, for the organisation or one location."""
-    publishing.require_back_office(principal)
-    title = publishing.clean_title(title)
-    html = clean_html(html)
-    location_id = await publishing.check_location(principal, location_id)
-    media_ids = await publishing.checked_attachments(principal, attachment_ids)
-    async with in_transaction() as conn:
-        letter = await Newsletter.create(
-            organisation_id=principal.organisation_id,
-            location_id=location_id,
-            author_id=principal.user_id,
-            title=title,
-            html=html,
-            published_at=clock.now(),
-            using_db=conn,
-        )
-        await publishing.replace_attachments(
-            NewsletterAttachment, "newsletter_id", letter.id, media_ids, conn
-        )
-        event = await _record("published", letter, conn)
-    await (publisher or NullPublisher()).publish(event)  # after commit
-    return letter
+    return await lifecycle.publish(
+        NEWSLETTER,
+        principal,
+        title=title,
+        content=html,
+        location_id=location_id,
+        attachment_ids=attachment_ids,
+        publisher=publisher,
+    )
 
 
 async def update(
@@ -88,43 +75,23 @@ async def update(
     publisher: Publisher | None = None,
 ) -> Newsletter:
     """Edit a newsletter that is not withdrawn; arguments left out stay as they are."""
-    letter = await publishing.managed_publication(Newsletter, principal, newsletter_id)
-    publishing.refuse_if_withdrawn(letter)
-    if title is not None:
-        letter.title = publishing.clean_title(title)
-    if html is not None:
-        letter.html = clean_html(html)
-    if location_id is not UNCHANGED:
-        letter.location_id = await publishing.check_location(principal, location_id)  # type: ignore[attr-defined]
-    media_ids = None
-    if attachment_ids is not None:
-        current = await publishing.attached_media_ids(
-            NewsletterAttachment, "newsletter_id", letter.id
-        )
-        media_ids = await publishing.checked_attachments(principal, attachment_ids, current)
-    async with in_transaction() as conn:
-        await letter.save(using_db=conn)
-        if media_ids is not None:
-            await publishing.replace_attachments(
-                NewsletterAttachment, "newsletter_id", letter.id, media_ids, conn
-            )
-        event = await _record("updated", letter, conn)
-    await (publisher or NullPublisher()).publish(event)  # after commit
-    return letter
+    return await lifecycle.update(
+        NEWSLETTER,
+        principal,
+        newsletter_id,
+        title=title,
+        content=html,
+        location_id=location_id,
+        attachment_ids=attachment_ids,
+        publisher=publisher,
+    )
 
 
 async def withdraw(
     principal: Principal, newsletter_id: int, publisher: Publisher | None = None
 ) -> Newsletter:
     """Take a newsletter out of every feed (it stays stored, for the record)."""
-    letter = await publishing.managed_publication(Newsletter, principal, newsletter_id)
-    publishing.refuse_if_withdrawn(letter)
-    letter.withdrawn_at = clock.now()
-    async with in_transaction() as conn:
-        await letter.save(using_db=conn, update_fields=["withdrawn_at", "updated_at"])
-        event = await _record("withdrawn", letter, conn)
-    await (publisher or NullPublisher()).publish(event)  # after commit
-    return letter
+    return await lifecycle.withdraw(NEWSLETTER, principal, newsletter_id, publisher)
 
 
 async def feed(
