@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 
 import settings
 from schema.errors import INTERNAL, should_mask
+from schema.extensions.token_read_only import TokenReadOnly
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.subscription import Subscription
@@ -33,6 +34,8 @@ def _extensions() -> list:
         lambda: QueryDepthLimiter(max_depth=settings.MAX_QUERY_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=settings.MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=settings.MAX_TOKENS),
+        # API tokens read only: mutations and subscriptions refused before any resolver.
+        TokenReadOnly,
     ]
     if not settings.INTROSPECTION:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

@@ -14,7 +14,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 
 import settings
 from schema.context import Context
-from services import auth
+from services import api_tokens, auth
 from subscriptions.ws import LegacyWSHandler, TransportWSHandler
 
 
@@ -35,7 +35,17 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
         context = Context(request=request, response=response)
         if isinstance(request, Request):
             token = bearer_token(request.headers.get("authorization"))
-            if token:
+            if token and api_tokens.looks_like_token(token):
+                # A dashboard: no user (`principal` stays None), only the token's scopes.
+                context.api_token = await api_tokens.authenticate(token)
+                if context.api_token is None:
+                    # Refused outright (not read as anonymous): a dashboard has no login to
+                    # fall back to, and silent nulls would hide that its token was revoked.
+                    context.api_token_rejected = True
+                    if response is not None:
+                        response.status_code = 401
+                        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            elif token:
                 context.use(await auth.authenticate(token))
         return context
 
@@ -46,6 +56,9 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"code": "BAD_CONNECTION_PARAMS"})
         raw = params.get("authorization") or params.get("Authorization") or ""
         token = bearer_token(raw) if raw else str(params.get("token") or "")
+        if api_tokens.looks_like_token(token):
+            # API tokens read only: no subscriptions, so no socket at all.
+            raise ConnectionRejectionError({"code": "TOKEN_READ_ONLY"})
         if token:
             principal = await auth.authenticate(token)
             if principal is None:

@@ -21,6 +21,9 @@ class Context:
     principal: Principal | None = None
     # A dashboard's API token (read-only, scoped). Never set together with `principal`.
     api_token: TokenPrincipal | None = None
+    # An `olk_` bearer token was sent but is unknown, revoked or expired: the operation is
+    # refused with UNAUTHENTICATED (schema.extensions.token_read_only).
+    api_token_rejected: bool = False
     loaders: Loaders = field(default_factory=Loaders)
     # Filled by strawberry with the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None

@@ -10,6 +10,7 @@ from resolvers import timeline as timeline_resolvers
 from schema.context import Info
 from schema.mutations.accounts import AccountMutations
 from schema.mutations.agenda import AgendaMutations
+from schema.mutations.api_tokens import ApiTokenMutations
 from schema.mutations.archives import ArchiveMutations
 from schema.mutations.closures import ClosureMutations
 from schema.mutations.diary import DiaryMutations
@@ -32,6 +33,7 @@ class Mutation(
     AccountMutations,
     ArchiveMutations,
     DiaryMutations,
+    ApiTokenMutations,
 ):
     @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginResult:

@@ -6,6 +6,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
+from models.base import Role
 from schema.context import Info
 from schema.errors import FORBIDDEN, UNAUTHENTICATED
 from services.token_principal import Scope
@@ -28,6 +29,17 @@ class IsBackOffice(BasePermission):
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         principal = info.context.principal
         return principal is not None and principal.is_back_office
+
+
+class IsAdmin(BasePermission):
+    """Admins only (API tokens: planners may not hand data to third parties)."""
+
+    message = "Only admins may do this. / Alleen beheerders mogen dit."
+    error_extensions = {"code": FORBIDDEN}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = info.context.principal
+        return principal is not None and principal.role is Role.ADMIN
 
 
 class HasScope(BasePermission):

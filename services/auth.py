@@ -15,6 +15,7 @@ from models import LoginAttempt, Session, User
 from services import clock, passwords
 from services.errors import Refusal, RefusedError
 from services.principal import Principal
+from services.token_principal import TOKEN_PREFIX
 
 INVALID_CREDENTIALS = Refusal(
     "INVALID_CREDENTIALS",
@@ -102,6 +103,8 @@ async def login(
 async def open_session(user: User, *, client_address: str, user_agent: str = "") -> LoginGranted:
     """A new session for a user whose identity was proven (password, invitation link)."""
     token = secrets.token_urlsafe(32)
+    while token.startswith(TOKEN_PREFIX):  # that would be read as an API token
+        token = secrets.token_urlsafe(32)
     expires_at = clock.now() + timedelta(hours=settings.SESSION_TTL_HOURS)
     await Session.create(
         user=user,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers import api_tokens as api_token_resolvers
 from resolvers import archives as archive_resolvers
 from resolvers import children as children_resolvers
 from resolvers import conversations as conversation_resolvers
@@ -16,6 +17,7 @@ from resolvers import users as user_resolvers
 from schema.context import Info
 from schema.relay import Connection
 from schema.types.account import User
+from schema.types.api_tokens import ApiToken
 from schema.types.archives import ArchiveJob
 from schema.types.children import Child
 from schema.types.conversations import Conversation
@@ -112,3 +114,10 @@ class Viewer(ViewerAgendaFields):
     )
     async def archive_jobs(self, info: Info) -> list[ArchiveJob]:
         return await archive_resolvers.viewer_archive_jobs(info)
+
+    @strawberry.field(
+        description="The organisation's API tokens for dashboards, newest first, revoked and "
+        "expired ones too (admins only; others get FORBIDDEN)."
+    )
+    async def api_tokens(self, info: Info) -> list[ApiToken]:
+        return await api_token_resolvers.viewer_api_tokens(info)

@@ -1,0 +1,1 @@
+"""Schema extensions of our own (see each module)."""
