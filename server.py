@@ -24,6 +24,7 @@ from routes import media as media_routes
 from schema.app import graphql_app
 from services import expiry
 from services.notifications import worker as notification_worker
+from services.webhooks import worker as webhook_worker
 from subscriptions import hub
 
 logger = logging.getLogger("ouderlink")
@@ -44,9 +45,11 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
             else None
         )
         await notification_worker.start(hub.publisher())  # off: NOTIFICATIONS_WORKER=false
+        await webhook_worker.start()  # off: WEBHOOKS_WORKER=false
         try:
             yield
         finally:
+            await webhook_worker.stop()
             await notification_worker.stop()
             if expiring is not None:
                 expiring.cancel()

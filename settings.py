@@ -41,6 +41,18 @@ MAX_QUERY_DEPTH: int = config("MAX_QUERY_DEPTH", cast=int, default=12)
 MAX_ALIASES: int = config("MAX_ALIASES", cast=int, default=30)
 MAX_TOKENS: int = config("MAX_TOKENS", cast=int, default=2000)
 MAX_PAGE_SIZE: int = config("MAX_PAGE_SIZE", cast=int, default=100)
+# Query cost and budgets (README "Cost limits and persisted queries"): a query costing more
+# than MAX_QUERY_COST is refused before it runs; every caller (token, user, or address when
+# anonymous) has a leaky bucket of RATE_BUDGET_CAPACITY points refilling at
+# RATE_BUDGET_RESTORE_RATE points a second (shared through Redis when REDIS_URL is set).
+MAX_QUERY_COST: int = config("MAX_QUERY_COST", cast=int, default=5000)
+RATE_BUDGET_CAPACITY: int = config("RATE_BUDGET_CAPACITY", cast=int, default=10000)
+RATE_BUDGET_RESTORE_RATE: float = config("RATE_BUDGET_RESTORE_RATE", cast=float, default=200.0)
+# Automatic persisted queries: kept this long in Redis, or the last APQ_CACHE_SIZE in-process.
+APQ_TTL_SECONDS: int = config("APQ_TTL_SECONDS", cast=int, default=7 * 24 * 3600)
+APQ_CACHE_SIZE: int = config("APQ_CACHE_SIZE", cast=int, default=1000)
+# Queries over GET may be cached this long by the client (Cache-Control: private).
+GET_CACHE_MAX_AGE_SECONDS: int = config("GET_CACHE_MAX_AGE_SECONDS", cast=int, default=30)
 
 # Media: upload limits per kind, signed URL lifetimes, image processing.
 MEDIA_MAX_PHOTO_BYTES: int = config("MEDIA_MAX_PHOTO_BYTES", cast=int, default=20 * 1024 * 1024)
@@ -62,6 +74,8 @@ BROADCAST_QUEUE_SIZE: int = config("BROADCAST_QUEUE_SIZE", cast=int, default=100
 BROADCAST_CHANNEL_PREFIX: str = config("BROADCAST_CHANNEL_PREFIX", default="ouderlink:")
 # Redis CLIENT SETNAME of this process's connections (the process id is appended).
 BROADCAST_CLIENT_NAME: str = config("BROADCAST_CLIENT_NAME", default="ouderlink")
+# Other keys this process keeps in Redis (query budgets, persisted queries) start with this.
+REDIS_KEY_PREFIX: str = config("REDIS_KEY_PREFIX", default=BROADCAST_CHANNEL_PREFIX)
 # How often events whose publication failed (Redis down) are published again.
 RELAY_INTERVAL_SECONDS: float = config("RELAY_INTERVAL_SECONDS", cast=float, default=30.0)
 # ...but only events older than this: younger ones are still being published by their request.
@@ -69,6 +83,9 @@ RELAY_GRACE_SECONDS: float = config("RELAY_GRACE_SECONDS", cast=float, default=5
 # How often a live subscription re-checks its session (revocations: expiry is exact) and its
 # scope, and looks for missed events (each subscription at its own moment, spread out).
 LIVE_POLL_SECONDS: float = config("LIVE_POLL_SECONDS", cast=float, default=300.0)
+# Each process reads its organisations' new events at least this often, also without a
+# broadcast wake-up (one query per organisation with live subscribers, see subscriptions/feed).
+LIVE_FEED_POLL_SECONDS: float = config("LIVE_FEED_POLL_SECONDS", cast=float, default=5.0)
 # WebSocket limits.
 WS_KEEPALIVE_SECONDS: float = config("WS_KEEPALIVE_SECONDS", cast=float, default=15.0)
 WS_INIT_TIMEOUT_SECONDS: float = config("WS_INIT_TIMEOUT_SECONDS", cast=float, default=5.0)
@@ -110,6 +127,18 @@ PASSWORD_RESET_MAX_PER_ADDRESS: int = config("PASSWORD_RESET_MAX_PER_ADDRESS", c
 ARCHIVE_TTL_HOURS: int = config("ARCHIVE_TTL_HOURS", cast=int, default=72)
 ARCHIVE_DOWNLOAD_TTL_SECONDS: int = config(
     "ARCHIVE_DOWNLOAD_TTL_SECONDS", cast=int, default=15 * 60
+)
+# Webhooks: signed POSTs of chosen events to endpoints admins register (HTTPS only, and never
+# to private or loopback addresses, unless WEBHOOK_ALLOW_INSECURE_LOCALHOST: development/test).
+WEBHOOKS_WORKER: bool = config("WEBHOOKS_WORKER", cast=bool, default=True)
+WEBHOOKS_POLL_SECONDS: float = config("WEBHOOKS_POLL_SECONDS", cast=float, default=5.0)
+WEBHOOK_MAX_ENDPOINTS: int = config("WEBHOOK_MAX_ENDPOINTS", cast=int, default=10)
+WEBHOOK_MAX_ATTEMPTS: int = config("WEBHOOK_MAX_ATTEMPTS", cast=int, default=10)
+WEBHOOK_RETRY_BASE_SECONDS: float = config("WEBHOOK_RETRY_BASE_SECONDS", cast=float, default=30.0)
+WEBHOOK_TIMEOUT_SECONDS: float = config("WEBHOOK_TIMEOUT_SECONDS", cast=float, default=10.0)
+WEBHOOK_CLAIM_SECONDS: int = config("WEBHOOK_CLAIM_SECONDS", cast=int, default=120)
+WEBHOOK_ALLOW_INSECURE_LOCALHOST: bool = config(
+    "WEBHOOK_ALLOW_INSECURE_LOCALHOST", cast=bool, default=ENVIRONMENT != "production"
 )
 SERVER_VERSION: str = "0.1.0"
 API_VERSION: str = "1.0"

@@ -37,9 +37,10 @@ os.environ.setdefault("SECRET_KEY", "test-secret-" + uuid.uuid4().hex)
 RUN_ID = uuid.uuid4().hex[:10]
 os.environ["BROADCAST_CHANNEL_PREFIX"] = f"ouderlink-test-{RUN_ID}:"
 os.environ["BROADCAST_CLIENT_NAME"] = f"ouderlink-test-{RUN_ID}"
-# Server processes started by tests run no notification worker (tests drive it themselves),
+# Server processes started by tests run no notification or webhook worker (tests drive them),
 # and never write a VAPID key into the work tree.
 os.environ["NOTIFICATIONS_WORKER"] = "false"
+os.environ["WEBHOOKS_WORKER"] = "false"
 os.environ["VAPID_KEY_FILE"] = str(_TMP / "vapid-private.txt")
 
 import httpx  # noqa: E402

@@ -39,9 +39,11 @@ class Worker:
         interval: float | None = None,
         steps: list[Step] | None = None,
         publisher: Publisher | None = None,
+        name: str = "notifications",
     ) -> None:
         self.interval = settings.NOTIFICATIONS_POLL_SECONDS if interval is None else interval
         self.steps: list[Step] = steps or [dispatch.run_once, _archives_step(publisher)]
+        self.name = name  # the webhook worker is this loop with its own steps
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
 
@@ -50,7 +52,7 @@ class Worker:
             try:
                 await step()
             except Exception:  # the loop survives a bad round; the rows stay for the next
-                logger.exception("notification worker: %s failed", getattr(step, "__name__", step))
+                logger.exception("%s worker: %s failed", self.name, getattr(step, "__name__", step))
 
     async def run(self) -> None:
         while True:
@@ -65,7 +67,7 @@ class Worker:
 
     def start(self) -> None:
         if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="ouderlink-notifications")
+            self._task = asyncio.create_task(self.run(), name=f"ouderlink-{self.name}")
 
     async def stop(self) -> None:
         if self._task is not None:
