@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 
 import settings
 from schema.errors import INTERNAL, should_mask
+from schema.extensions.cost import QueryCostLimiter
 from schema.extensions.token_read_only import TokenReadOnly
 from schema.mutation import Mutation
 from schema.query import Query
@@ -36,6 +37,8 @@ def _extensions() -> list:
         lambda: MaxTokensLimiter(max_token_count=settings.MAX_TOKENS),
         # API tokens read only: mutations and subscriptions refused before any resolver.
         TokenReadOnly,
+        # Refuse too costly queries, charge the caller's budget (after validation).
+        QueryCostLimiter,
     ]
     if not settings.INTROSPECTION:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
