@@ -19,8 +19,18 @@ from services import access, conversations
 from services.diary_events import DIARY_EVENT_TYPES
 from services.errors import AccessDenied
 from services.events import StoredEvent, latest_event_id
+from services.message_audience import MessageAudience, message_audience
 from services.messaging import MESSAGE_ADDED
+from services.principal import Principal
+from subscriptions.feed import shared
 from subscriptions.live import LiveScope, event_cursor, live_events
+
+
+async def _delivery(
+    principal: Principal, message_id: int
+) -> tuple[MessageAudience, Message] | None:
+    audience = await message_audience(principal.organisation_id, message_id)
+    return None if audience is None else (audience, Message.from_model(audience.message))
 
 
 async def message_added(
@@ -39,16 +49,21 @@ async def message_added(
         return LiveScope.of((await conversations.scope_for(principal)).topics(), {MESSAGE_ADDED})
 
     async def load(event: StoredEvent) -> Message | None:
-        scope = await info.context.loaders.messaging.scope()  # fresh for every batch
-        row = await conversations.visible_message(
-            principal, int(event.payload["message_id"]), scope
-        )
-        return Message.from_model(row) if row else None
+        # The message and who may read it now: once per process for every connection that
+        # delivers it (a few queries), then a set lookup for this viewer.
+        message_id = int(event.payload["message_id"])
+        found = await shared(("message", event.id), lambda: _delivery(principal, message_id))
+        if found is None or not found[0].allows(principal):
+            return None
+        audience, node = found
+        message, loaders = audience.message, info.context.loaders
+        if message.author is not None:  # type: ignore[attr-defined]
+            loaders.user_by_id.prime(message.author_id, message.author)  # type: ignore[attr-defined]
+        loaders.messaging.conversation_by_id.prime(message.conversation_id, message.conversation)  # type: ignore[attr-defined]
+        loaders.messaging.attachments_by_message.prime(message.id, audience.attachments)
+        return node
 
-    async def prepare() -> None:
-        await info.context.loaders.messaging.scope()
-
-    async for event, node in live_events(info, scope, after, load, prepare):
+    async for event, node in live_events(info, scope, after, load):
         yield Edge(cursor=event_cursor(event.id), node=node)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -155,6 +156,18 @@ async def session_is_live(session_id: int) -> bool:
     return await Session.filter(
         id=session_id, revoked_at=None, expires_at__gt=clock.now(), user__is_active=True
     ).exists()
+
+
+async def live_sessions(session_ids: Iterable[int]) -> set[int]:
+    """Which of these sessions still stand (one query for many live connections)."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return set()
+    return set(
+        await Session.filter(
+            id__in=ids, revoked_at=None, expires_at__gt=clock.now(), user__is_active=True
+        ).values_list("id", flat=True)
+    )
 
 
 async def session_expires_at(session_id: int) -> datetime | None:

@@ -178,6 +178,17 @@ async def events_after(
     return [_as_stored(rows[i]) for i in sorted(rows)[:limit]]
 
 
+async def organisation_events_after(
+    organisation_id: int, after: int, limit: int = 500
+) -> list[StoredEvent]:
+    """Every event of an organisation with id > `after`, oldest first, at most `limit`, with
+    their audiences (for the live feed of a process): two queries."""
+    rows = await (
+        Event.filter(organisation_id=organisation_id, id__gt=after).order_by("id").limit(limit)
+    )
+    return await _stored(rows)
+
+
 async def latest_event_id(organisation_id: int) -> int:
     """The id of the organisation's newest event (0 when there is none): a resume cursor
     for "everything from now on"."""

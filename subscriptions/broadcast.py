@@ -92,6 +92,17 @@ class Subscriber:
             raise Unsubscribed()
         return item
 
+    def drain(self) -> list[Event]:
+        """Every event queued already, without waiting (a reader taking them together)."""
+        items: list[Event] = []
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is None:  # closed: keep the end-of-subscription mark
+                self._queue.put_nowait(None)
+                break
+            items.append(item)
+        return items
+
     def _offer(self, event: Event) -> None:
         """Queue an event without ever blocking; mark the subscriber overflowed if full."""
         if self._overflowed or self._closed:

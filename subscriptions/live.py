@@ -8,28 +8,33 @@ A live field is a few lines (see `resolvers/live.py`):
             yield Edge(cursor=event_cursor(event.id), node=node)
 
 How nothing is lost or repeated:
-1. The broadcast channels of the scope's topics are subscribed FIRST.
-2. Then the event table is read: events of those topics and types with id > the cursor
-   (`after`; without one, the newest event id at subscription time), oldest first, in
-   batches, and every event that `load` returns is yielded.
-3. Then it waits for a broadcast wake-up (or `LIVE_POLL_SECONDS`) and reads the table again
-   from the last event it saw. A broadcast message only says "something new": what is new is
-   always read from the table, in id order. So events that arrive during the replay, that
-   different processes publish out of order, or whose broadcast was lost while Redis
-   reconnected are each delivered once, in order. Event ids become visible in id order
-   (see `services.events`), so reading "id > last seen" never skips one.
+1. The subscription takes a tap on its organisation's feed FIRST (`subscriptions.feed`: one
+   reader of the event table per organisation and process, woken by the broadcast): from
+   then on the feed hands it every event after `tap.position` on its topics and types, in
+   id order.
+2. Then it reads the event table itself: events of its topics and types with id > the
+   cursor (`after`; without one, the newest event id at subscription time), oldest first,
+   in batches, up to where the feed stood, and yields every event that `load` returns.
+3. Then it yields what the feed hands it, skipping ids it already yielded. A broadcast
+   message only says "something new": what is new is always read from the table, in id
+   order. So events that arrive during the replay, that different processes publish out of
+   order, or whose broadcast was lost while Redis reconnected (the feed also reads every
+   `LIVE_FEED_POLL_SECONDS`) are each delivered once, in order. Event ids become visible in
+   id order (see `services.events`), so reading "id > last seen" never skips one.
 
-Authorisation: every event is reloaded through `load`, the same authorised path a query
-uses (with fresh DataLoaders per batch); None (no longer visible, e.g. a parent whose access
-ended) skips it. The scope itself is re-evaluated on every poll (`LIVE_POLL_SECONDS`, each
-subscription at its own moment): staff who joined a group start hearing it, a conversation
-the viewer left ends the subscription with FORBIDDEN. The session is checked before every
-batch of deliveries, on every poll and at the moment it expires: an expired or revoked
-session closes the socket with 4401.
+Authorisation: every event is reloaded through `load`, the same rules a query uses (with
+fresh DataLoaders per batch); None (no longer visible, e.g. a parent whose access ended)
+skips it. `load` may share the per-event work between the subscriptions of a process
+(`feed.shared`, e.g. `messageAdded`: the message and who may read it, once per process).
+The scope itself is re-evaluated on every poll (`LIVE_POLL_SECONDS`, each subscription at
+its own moment): staff who joined a group start hearing it, a conversation the viewer left
+ends the subscription with FORBIDDEN. The session is checked before every batch of
+deliveries (one query per feed batch for all its receivers), on every poll and at the moment
+it expires: an expired or revoked session closes the socket with 4401.
 
-Back pressure: a subscriber that falls more than `BROADCAST_QUEUE_SIZE` wake-ups behind
-(its client does not read) is disconnected with close code 4013; it reconnects with `after:`
-and catches up from the table. Memory per subscriber stays constant meanwhile.
+Back pressure: a subscriber that falls more than `BROADCAST_QUEUE_SIZE` events behind (its
+client does not read) is disconnected with close code 4013; it reconnects with `after:`
+and catches up from the table. Memory per subscriber stays bounded meanwhile.
 """
 
 from __future__ import annotations
@@ -52,10 +57,8 @@ from schema.relay import decode_cursor, encode_cursor
 from services import auth, clock
 from services.errors import AccessDenied
 from services.events import StoredEvent, events_after, latest_event_id
-from subscriptions import hub
-from subscriptions.broadcast import Subscriber, SubscriberTooSlow
-from subscriptions.publisher import decode
-from subscriptions.redis_backend import RESUBSCRIBED
+from subscriptions import feed
+from subscriptions.feed import Batch
 
 logger = logging.getLogger(__name__)
 
@@ -95,73 +98,6 @@ def parse_event_cursor(cursor: str) -> int:
     return int(raw)
 
 
-class _Listener:
-    """Broadcast wake-ups for a set of topics: one pump task per channel that only counts."""
-
-    def __init__(self, types: frozenset[str], on_too_slow: Callable[[], None]) -> None:
-        self.types = types
-        self.last = 0  # the newest event id the subscription has read already
-        self._on_too_slow = on_too_slow
-        self._wake = asyncio.Event()
-        self._backlog = 0
-        self._channels: dict[str, tuple[contextlib.AsyncExitStack, asyncio.Task]] = {}
-
-    async def listen(self, topics: frozenset[str]) -> None:
-        """Subscribe to the channels of `topics` (returns once they are confirmed) and
-        leave the channels of topics no longer wanted."""
-        wanted = {hub.channel(t) for t in topics}
-        for name in [c for c in self._channels if c not in wanted]:
-            await self._leave(name)
-        broadcast = hub.broadcast()
-        for name in sorted(wanted - self._channels.keys()):
-            stack = contextlib.AsyncExitStack()
-            try:
-                subscriber = await stack.enter_async_context(broadcast.subscribe(name))
-            except BaseException:
-                await stack.aclose()
-                raise
-            task = asyncio.create_task(self._pump(subscriber), name=f"live-pump {name}")
-            self._channels[name] = (stack, task)
-
-    async def close(self) -> None:
-        for name in list(self._channels):
-            await self._leave(name)
-
-    async def _leave(self, name: str) -> None:
-        stack, task = self._channels.pop(name)
-        task.cancel()
-        await asyncio.wait([task])
-        await stack.aclose()
-
-    async def _pump(self, subscriber: Subscriber) -> None:
-        try:
-            async for item in subscriber:
-                if item.message != RESUBSCRIBED:  # after a Redis reconnect: always look
-                    data = decode(item.message)
-                    if data is None or data.get("type") not in self.types:
-                        continue
-                    if data["id"] <= self.last:
-                        continue
-                self._backlog += 1
-                self._wake.set()
-                if self._backlog > settings.BROADCAST_QUEUE_SIZE:
-                    self._on_too_slow()
-                    return
-        except SubscriberTooSlow:
-            self._on_too_slow()
-
-    def consume(self) -> None:
-        """The table is about to be read: every wake-up so far is answered by that read."""
-        self._backlog = 0
-        self._wake.clear()
-
-    async def wait(self, seconds: float) -> None:
-        """Until a wake-up, or for at most `seconds`."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(seconds, 0)):
-                await self._wake.wait()
-
-
 async def _close_socket(info: Any, code: int, reason: str) -> None:
     """Close the client's WebSocket (all its subscriptions end with it)."""
     socket = info.context.request
@@ -199,20 +135,6 @@ async def _scope(scope_of: ScopeOf) -> LiveScope:
         raise (not_found() if denied.code == "NOT_FOUND" else forbidden()) from None
 
 
-async def _rescope(scope: LiveScope, scope_of: ScopeOf, listener: _Listener) -> LiveScope:
-    """The scope as it is now, listening to its topics (the old one if Redis is down)."""
-    fresh = await _scope(scope_of)
-    if fresh == scope:
-        return scope
-    try:
-        await listener.listen(fresh.topics)
-    except Exception as exc:  # not connected, or Redis did not confirm: try at the next poll
-        logger.warning("could not follow a subscription's new scope: %s", exc)
-        return scope
-    listener.types = fresh.types
-    return fresh
-
-
 def _unavailable() -> GraphQLError:
     return coded(
         SERVICE_UNAVAILABLE,
@@ -225,6 +147,10 @@ async def _nothing() -> None:
     return None
 
 
+class _Ended(Exception):
+    """The session ended (or expired): close the socket with 4401."""
+
+
 async def live_events(
     info: Any,
     scope_of: ScopeOf,
@@ -234,8 +160,8 @@ async def live_events(
 ) -> AsyncIterator[tuple[StoredEvent, T]]:
     """(event, node) pairs for a subscription: replay after the cursor, then live.
 
-    `prepare` (optional) runs before every batch, next to the read of the table, with the
-    batch's fresh loaders in place: warm what `load` needs (it must not depend on the batch).
+    `prepare` (optional) runs before every batch read from the table, next to that read,
+    with the batch's fresh loaders in place: warm what `load` needs.
     """
     principal = info.context.principal
     if principal is None:
@@ -251,13 +177,14 @@ async def live_events(
         logger.info("closing a live connection of user %s: too slow", principal.user_id)
         _close_in_background(info, CLOSE_TOO_SLOW, "Too slow: resume with after")
 
-    listener = _Listener(scope.types, on_too_slow)
     try:
-        try:
-            await listener.listen(scope.topics)
-        except Exception as exc:  # not connected, or Redis did not confirm in time
-            logger.warning("live subscription unavailable: %s", exc)
-            raise _unavailable() from None
+        tap = await feed.tap(
+            principal.organisation_id, scope.topics, scope.types, principal.session_id, on_too_slow
+        )
+    except Exception as exc:  # not connected, or Redis did not confirm in time
+        logger.warning("live subscription unavailable: %s", exc)
+        raise _unavailable() from None
+    try:
         if last is None:
             last = await latest_event_id(principal.organisation_id)
         loop = asyncio.get_running_loop()
@@ -266,23 +193,18 @@ async def live_events(
         next_poll = loop.time() + settings.LIVE_POLL_SECONDS * random.uniform(0.5, 1.0)
         expires_at = await auth.session_expires_at(principal.session_id)
         if expires_at is None:
-            await _end_connection(info, CLOSE_SESSION_ENDED, "Session ended", unauthenticated())
-        session_checked = False
-        while True:
-            if too_slow.is_set():
-                await asyncio.Event().wait()  # the socket is closing: wait to be cancelled
-            listener.last = last
-            listener.consume()
+            raise _Ended("Session ended")
+        # 1. From the table: everything after the cursor the feed will not hand us.
+        replay_until = tap.position
+        while last < replay_until and not too_slow.is_set():
             info.context.loaders = Loaders(principal)  # nothing cached across batches
-            # The read, the session check and the caller's preparation (e.g. the viewer's
-            # current scope, for `load`) run side by side: fewer waits in a row.
             batch, session_live, _ = await asyncio.gather(
                 events_after(principal.organisation_id, scope.topics, scope.types, last, _BATCH),
-                _nothing() if session_checked else auth.session_is_live(principal.session_id),
+                auth.session_is_live(principal.session_id),
                 prepare() if prepare is not None else _nothing(),
             )
-            if batch and session_live is False:
-                await _end_connection(info, CLOSE_SESSION_ENDED, "Session ended", unauthenticated())
+            if batch and not session_live:
+                raise _Ended("Session ended")
             for event in batch:
                 if too_slow.is_set():
                     break
@@ -290,25 +212,61 @@ async def live_events(
                 node = await load(event)
                 if node is not None:
                     yield event, node
-            if len(batch) == _BATCH:
-                session_checked = True
+            if len(batch) < _BATCH:
+                replay_until = 0
+        # 2. Live: what the feed hands us (skipping what the table already gave).
+        current: Batch | None = None
+        while True:
+            if too_slow.is_set():
+                await asyncio.Event().wait()  # the socket is closing: wait to be cancelled
+            if tap.items:
+                event, batch_of = tap.items.popleft()
+                if event.id <= last:
+                    continue
+                if batch_of is not current:
+                    current = batch_of
+                    if principal.session_id not in await batch_of.sessions():
+                        raise _Ended("Session ended")
+                    info.context.loaders = Loaders(principal)  # nothing cached across batches
+                last = event.id
+                node = await load(event)
+                if node is not None:
+                    yield event, node
                 continue
-            session_checked = False
-            expiry = (expires_at - clock.now()).total_seconds() if expires_at else 0.0
-            await listener.wait(min(next_poll - loop.time(), expiry))
-            if clock.now() >= expires_at:  # type: ignore[operator]
-                await _end_connection(
-                    info, CLOSE_SESSION_ENDED, "Session expired", unauthenticated()
-                )
+            tap.wake.clear()
+            expiry = (expires_at - clock.now()).total_seconds()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(min(next_poll - loop.time(), expiry), 0)):
+                    await tap.wake.wait()
+            if clock.now() >= expires_at:
+                raise _Ended("Session expired")
             if loop.time() >= next_poll:
                 next_poll = loop.time() + settings.LIVE_POLL_SECONDS
                 if not await auth.session_is_live(principal.session_id):
-                    await _end_connection(
-                        info, CLOSE_SESSION_ENDED, "Session ended", unauthenticated()
-                    )
-                scope = await _rescope(scope, scope_of, listener)
+                    raise _Ended("Session ended")
+                fresh = await _scope(scope_of)
+                if fresh != scope:
+                    # New topics: the table gives what they had since `last` (up to where
+                    # the feed stands now), the feed the rest.
+                    tap.retarget(fresh.topics, fresh.types)
+                    scope, until = fresh, tap.position
+                    while last < until:
+                        info.context.loaders = Loaders(principal)
+                        batch = await events_after(
+                            principal.organisation_id, scope.topics, scope.types, last, _BATCH
+                        )
+                        for event in batch:
+                            last = event.id
+                            node = await load(event)
+                            if node is not None:
+                                yield event, node
+                        if len(batch) < _BATCH:
+                            break
+                    current = None
+    except _Ended as ended:
+        await _end_connection(info, CLOSE_SESSION_ENDED, str(ended), unauthenticated())
     finally:
-        await listener.close()
+        await tap.close()
 
 
 async def fixed(scope: LiveScope) -> LiveScope:

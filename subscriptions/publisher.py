@@ -2,7 +2,8 @@
 
 The broadcast message is a small JSON string with ids only,
 `{"id": 12, "type": "message.added", "topic": "conversation:3", "organisation_id": 1}`, sent
-on the channel `<prefix><topic>` of the event's own topic and of each audience topic. It is
+on the channel `<prefix><topic>` of the event's own topic, of each audience topic and of
+`organisation-events:<organisation id>` (what the live feed of each process listens to). It is
 only a wake-up call: subscribers read the event table for what is new (see
 `subscriptions.live`), so a lost or late broadcast delays delivery but never loses anything.
 
@@ -20,6 +21,11 @@ from services.events import StoredEvent, mark_published
 from subscriptions.broadcast import Broadcast
 
 logger = logging.getLogger(__name__)
+
+
+def feed_topic(organisation_id: int) -> str:
+    """The topic every event of an organisation is also published on (for the live feeds)."""
+    return f"organisation-events:{organisation_id}"
 
 
 def encode(event: StoredEvent) -> str:
@@ -68,7 +74,7 @@ class BroadcastPublisher:
             try:
                 if broadcast is None:
                     raise RuntimeError("the broadcast is not connected")
-                for topic in event.topics:
+                for topic in (*event.topics, feed_topic(event.organisation_id)):
                     await broadcast.publish(self.channel(topic), message)
             except Exception as exc:  # Redis down, not connected yet: the relay retries
                 logger.warning(

@@ -1,0 +1,114 @@
+"""Who may receive a message right now, computed once per message instead of once per reader.
+
+Live delivery hands one message to many connections. Asking `conversations.scope_for` for
+every reader costs several queries each; here the participants of the message's
+conversation are derived once, from the same rules (`services.access`,
+`services.conversations`), and each reader is then a set lookup:
+
+- parents: the child's guardians, while the child is visible to parents (a placement in the
+  access window, or no placement at all yet);
+- staff: those working in the conversation's group today who also see the child (a placement
+  in the window, starting within eight weeks, in a group they work in today where the
+  organisation is).
+
+`tests/services/test_message_audience.py` checks it against `visible_message` for every kind
+of principal, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from models import Guardianship, MediaFile, Message, Organisation, Placement, StaffAssignment
+from services import clock, conversations
+from services.principal import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class MessageAudience:
+    """A message with what its readers need, and who may read it (as of when it was made)."""
+
+    message: Message
+    attachments: list[MediaFile]
+    parent_ids: frozenset[int]
+    staff_ids: frozenset[int]
+
+    def allows(self, principal: Principal) -> bool:
+        conversation = self.message.conversation
+        if principal.organisation_id != conversation.organisation_id:  # type: ignore[attr-defined]
+            return False
+        if principal.is_parent:
+            return principal.user_id in self.parent_ids
+        if principal.is_staff:
+            return principal.user_id in self.staff_ids
+        return False
+
+
+def _in_window(placement: Placement, cutoff: date) -> bool:
+    return placement.end_date is None or placement.end_date >= cutoff
+
+
+def _works_on(assignment: StaffAssignment, day: date) -> bool:
+    return assignment.start_date <= day and (
+        assignment.end_date is None or assignment.end_date >= day
+    )
+
+
+def _staff(
+    assignments: Sequence[StaffAssignment], group_id: int, child_groups: set[int], today: date
+) -> frozenset[int]:
+    """Staff in the conversation's group today (UTC day, like `access.staff_group_ids`)
+    who also work today (the organisation's day) in a group where the child is placed."""
+    utc_today = clock.today()
+    in_group = {
+        a.user_id  # type: ignore[attr-defined]
+        for a in assignments
+        if a.group_id == group_id and _works_on(a, utc_today)  # type: ignore[attr-defined]
+    }
+    see_child = {
+        a.user_id  # type: ignore[attr-defined]
+        for a in assignments
+        if a.group_id in child_groups and _works_on(a, today)  # type: ignore[attr-defined]
+    }
+    return frozenset(in_group & see_child)
+
+
+async def message_audience(organisation_id: int, message_id: int) -> MessageAudience | None:
+    """The message (with its conversation and author) and its current readers; None when it
+    does not exist in the organisation."""
+    message = (
+        await Message.filter(id=message_id, conversation__organisation_id=organisation_id)
+        .select_related("conversation", "author")
+        .first()
+    )
+    if message is None:
+        return None
+    conversation = message.conversation
+    child_id = conversation.child_id  # type: ignore[attr-defined]
+    organisation = await Organisation.get(id=organisation_id)
+    today = clock.today(organisation.timezone)
+    cutoff = today - timedelta(weeks=organisation.access_window_weeks)
+    placements = await Placement.filter(child_id=child_id)
+    in_window = [p for p in placements if _in_window(p, cutoff)]
+    parents: frozenset[int] = frozenset()
+    if in_window or not placements:
+        parents = frozenset(
+            await Guardianship.filter(
+                child_id=child_id, child__organisation_id=organisation_id
+            ).values_list("user_id", flat=True)
+        )
+    horizon = today + timedelta(weeks=8)
+    child_groups = {p.group_id for p in in_window if p.start_date <= horizon}  # type: ignore[attr-defined]
+    group_id = conversation.group_id  # type: ignore[attr-defined]
+    assignments = await StaffAssignment.filter(
+        group_id__in=sorted(child_groups | {group_id}), group__organisation_id=organisation_id
+    )
+    found = await conversations.attachments([message.id])
+    return MessageAudience(
+        message,
+        found[message.id],
+        parents,
+        _staff(assignments, group_id, child_groups, today),
+    )

@@ -1,0 +1,273 @@
+"""One reader of the event table per organisation and process, fanning events out to taps.
+
+Every live subscription of a process used to read the event table (and check its session)
+on every wake-up by itself: with thousands of subscribers that is thousands of queries per
+event. Instead, per organisation with at least one live subscription in this process:
+
+- the `Feed` listens to ONE broadcast channel, `organisation-events:<id>` (the publisher
+  sends every event there as well as on its topics), and on every wake-up (or every
+  `LIVE_FEED_POLL_SECONDS`, in case a broadcast was lost) reads the organisation's events
+  after the last one it read, in id order, with their audiences: two queries per batch;
+- it hands each event to the `Tap`s (one per subscription) whose topics and types match,
+  without awaiting anything between advancing `last` and handing out, so a tap made when
+  the feed stood at `last` receives every event with a greater id;
+- it checks the sessions of all receiving taps in one query per batch (`Batch.sessions`).
+
+A tap holds at most `BROADCAST_QUEUE_SIZE` undelivered events; one more and the
+subscription is told it is too slow (its socket is closed with 4013, it resumes with
+`after`). The feed stops when its last tap leaves. Ordering, replay from the client's cursor
+and authorisation stay in `subscriptions.live`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import settings
+from services import auth
+from services.events import StoredEvent, latest_event_id, organisation_events_after
+from subscriptions import hub
+from subscriptions.broadcast import Subscriber, SubscriberTooSlow, Unsubscribed
+from subscriptions.publisher import decode, feed_topic
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_READ_BATCH = 500
+_RETRY_SECONDS = 0.5
+
+
+@dataclass(eq=False, slots=True)
+class Batch:
+    """Events the feed read together; `sessions` resolves to the live session ids among
+    the taps that received any of them (one query for all of them)."""
+
+    session_ids: set[int] = field(default_factory=set)
+    _sessions: asyncio.Future[set[int]] | None = None
+
+    async def sessions(self) -> set[int]:
+        if self._sessions is None:
+            self._sessions = asyncio.ensure_future(auth.live_sessions(self.session_ids))
+        return await asyncio.shield(self._sessions)
+
+
+class Tap:
+    """One subscription's place in a feed: the events it has still to deliver."""
+
+    __slots__ = ("_feed", "items", "on_too_slow", "session_id", "topics", "types", "wake")
+
+    def __init__(
+        self,
+        feed: Feed,
+        topics: frozenset[str],
+        types: frozenset[str],
+        session_id: int,
+        on_too_slow: Callable[[], None],
+    ) -> None:
+        self._feed = feed
+        self.topics: frozenset[str] = frozenset()
+        self.types = types
+        self.session_id = session_id
+        self.on_too_slow = on_too_slow
+        self.items: deque[tuple[StoredEvent, Batch]] = deque()
+        self.wake = asyncio.Event()
+        self.retarget(topics, types)
+
+    @property
+    def position(self) -> int:
+        """Every event with a greater id will be handed to this tap (if it matches)."""
+        return self._feed.last
+
+    def retarget(self, topics: frozenset[str], types: frozenset[str]) -> None:
+        self._feed.index(self, self.topics, topics)
+        self.topics, self.types = topics, types
+
+    def offer(self, event: StoredEvent, batch: Batch) -> None:
+        if len(self.items) >= settings.BROADCAST_QUEUE_SIZE:
+            self.on_too_slow()
+            return
+        self.items.append((event, batch))
+        self.wake.set()
+
+    async def close(self) -> None:
+        await self._feed.remove(self)
+
+
+class Feed:
+    """The organisation's events for this process (see the module docstring)."""
+
+    def __init__(self, organisation_id: int) -> None:
+        self.organisation_id = organisation_id
+        self.last = 0
+        self.taps = 0
+        self._by_topic: dict[str, set[Tap]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self.loop = asyncio.get_running_loop()
+        self._ready = self.loop.create_future()
+
+    def index(self, tap: Tap, old: Iterable[str], new: Iterable[str]) -> None:
+        new = set(new)
+        for topic in set(old) - new:
+            taps = self._by_topic.get(topic)
+            if taps is not None:
+                taps.discard(tap)
+                if not taps:
+                    del self._by_topic[topic]
+        for topic in new:
+            self._by_topic.setdefault(topic, set()).add(tap)
+
+    async def remove(self, tap: Tap) -> None:
+        self.index(tap, tap.topics, ())
+        self.taps -= 1
+        if self.taps == 0:
+            if _feeds.get(self.organisation_id) is self:
+                del _feeds[self.organisation_id]
+            await self.stop()
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.wait([task])
+
+    def dispatch(self, events: list[StoredEvent]) -> None:
+        """Advance `last` and hand the events out, without awaiting anything."""
+        if not events:
+            return
+        self.last = events[-1].id
+        batch = Batch()
+        for event in events:
+            seen: set[Tap] = set()
+            for topic in event.topics:
+                for tap in self._by_topic.get(topic, ()):
+                    if tap not in seen and event.type in tap.types:
+                        seen.add(tap)
+                        batch.session_ids.add(tap.session_id)
+                        tap.offer(event, batch)
+
+    async def _run(self) -> None:
+        """Subscribe, note where the table stands, then read after every wake-up."""
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                subscriber = await self._subscribe(stack)
+                self.last = await latest_event_id(self.organisation_id)
+                self._ready.set_result(None)
+                while True:
+                    subscriber, replayed = await self._wait(subscriber, stack)
+                    if not await self._read_all() and replayed:
+                        await self._check_rewound()
+        except BaseException as exc:
+            if not self._ready.done():
+                self._ready.set_exception(exc)
+            raise
+
+    async def _subscribe(self, stack: contextlib.AsyncExitStack) -> Subscriber:
+        channel = hub.channel(feed_topic(self.organisation_id))
+        return await stack.enter_async_context(hub.broadcast().subscribe(channel))
+
+    async def _wait(
+        self, subscriber: Subscriber, stack: contextlib.AsyncExitStack
+    ) -> tuple[Subscriber, bool]:
+        """Until a wake-up (taking every wake-up already queued with it) or the poll time.
+        Also says whether a wake-up was for an event the feed has read already."""
+        old = False
+        try:
+            async with asyncio.timeout(settings.LIVE_FEED_POLL_SECONDS):
+                items = [await subscriber.get(), *subscriber.drain()]
+            for item in items:
+                data = decode(item.message)
+                old = old or (data is not None and data["id"] <= self.last)
+        except TimeoutError:
+            pass
+        except (SubscriberTooSlow, Unsubscribed):  # dropped or disconnected: listen again
+            await stack.aclose()
+            while True:
+                try:
+                    return await self._subscribe(stack), False
+                except Exception as exc:
+                    logger.warning("event feed could not listen again: %s", exc)
+                    await asyncio.sleep(_RETRY_SECONDS)
+        return subscriber, old
+
+    async def _check_rewound(self) -> None:
+        """A wake-up for an event already read is usually the relay publishing one again;
+        but when the table was emptied and its ids restarted (a test database), read it
+        again from the start."""
+        with contextlib.suppress(Exception):
+            if await latest_event_id(self.organisation_id) < self.last:
+                logger.warning("event table of organisation %s rewound", self.organisation_id)
+                self.last = 0
+                await self._read_all()
+
+    async def _read_all(self) -> int:
+        """Read and hand out everything new; returns how many events there were."""
+        total = 0
+        while True:
+            try:
+                events = await organisation_events_after(
+                    self.organisation_id, self.last, _READ_BATCH
+                )
+            except Exception:
+                logger.exception("event feed could not read the event table; retrying")
+                await asyncio.sleep(_RETRY_SECONDS)
+                continue
+            self.dispatch(events)
+            total += len(events)
+            if len(events) < _READ_BATCH:
+                return total
+
+
+_feeds: dict[int, Feed] = {}
+
+
+async def tap(
+    organisation_id: int,
+    topics: frozenset[str],
+    types: frozenset[str],
+    session_id: int,
+    on_too_slow: Callable[[], None],
+) -> Tap:
+    """A tap on the organisation's feed (started here if needed). Raises when the broadcast
+    is not connected or does not confirm the subscription."""
+    feed = _feeds.get(organisation_id)
+    if feed is None or feed.loop is not asyncio.get_running_loop():  # (tests: a new loop)
+        feed = _feeds[organisation_id] = Feed(organisation_id)
+        feed._task = asyncio.create_task(feed._run(), name=f"event-feed {organisation_id}")
+    feed.taps += 1
+    try:
+        await asyncio.shield(feed._ready)
+    except BaseException:
+        feed.taps -= 1
+        if feed.taps == 0:
+            if _feeds.get(organisation_id) is feed:
+                del _feeds[organisation_id]
+            await feed.stop()
+        raise
+    return Tap(feed, topics, types, session_id, on_too_slow)
+
+
+_shared: dict[object, tuple[float, asyncio.Future[Any]]] = {}
+_SHARED_SECONDS = 1.0
+
+
+async def shared(key: object, compute: Callable[[], Awaitable[T]]) -> T:
+    """`compute()` once per process for every subscription delivering the same event at
+    about the same moment (within `_SHARED_SECONDS`), e.g. an event's object and who may
+    see it: the connections of one batch share one computation instead of one each."""
+    loop = asyncio.get_running_loop()
+    now = loop.time()
+    if len(_shared) > 256:
+        for stale in [k for k, (at, _) in _shared.items() if now - at > _SHARED_SECONDS]:
+            del _shared[stale]
+    found = _shared.get(key)
+    if found is None or now - found[0] > _SHARED_SECONDS or found[1].get_loop() is not loop:
+        found = (now, asyncio.ensure_future(compute()))
+        _shared[key] = found
+    return await asyncio.shield(found[1])

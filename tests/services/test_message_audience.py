@@ -1,0 +1,97 @@
+"""Who may receive a message live (services.message_audience): always the same answer as
+`conversations.visible_message` gives each principal, in every situation it knows about."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from models import Guardianship, Placement, Role, StaffAssignment, User
+from services import clock, conversations, messaging
+from services.events import NullPublisher
+from services.message_audience import message_audience
+from services.principal import Principal
+from tests import factories
+
+NULL = NullPublisher()
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(
+        user_id=user.id, organisation_id=user.organisation_id, role=user.role, session_id=0
+    )
+
+
+async def messages_of(t) -> list[int]:
+    """A message in a conversation of every child with their own group."""
+    ids = []
+    for child in (t.child, t.sibling, t.other_child, t.bso_child):
+        guardian = (
+            await Guardianship.filter(child_id=child.id).first().values_list("user_id", flat=True)
+        )
+        user = await User.get(id=guardian)
+        message = await messaging.start_conversation(
+            principal_of(user), child_id=child.id, body="Hallo", publisher=NULL
+        )
+        ids.append(message.id)
+    return ids
+
+
+async def assert_same_answers(t, message_ids: list[int]) -> int:
+    """For every message and every user of the organisation: audience == visible_message.
+    Returns how many (message, user) pairs may read."""
+    users = await User.filter(organisation_id=t.org.id)
+    allowed = 0
+    for message_id in message_ids:
+        audience = await message_audience(t.org.id, message_id)
+        assert audience is not None
+        for user in users:
+            principal = principal_of(user)
+            expected = await conversations.visible_message(principal, message_id) is not None
+            assert audience.allows(principal) == expected, (user.email, user.role, message_id)
+            allowed += expected
+    return allowed
+
+
+async def test_guardians_and_staff_of_the_group_may_read_nobody_else(db):
+    # given a tenant with a conversation about every child
+    t = await factories.tenant()
+    ids = await messages_of(t)
+    # then the audience agrees with visible_message for everyone (and some may read)
+    assert await assert_same_answers(t, ids) > 0
+    audience = await message_audience(t.org.id, ids[0])
+    assert audience.parent_ids == {t.parent.id}
+    assert audience.staff_ids == {t.staff.id}
+    assert not audience.allows(principal_of(t.planner))
+
+
+async def test_leavers_joiners_and_ended_care_change_the_audience_at_once(db):
+    # given a tenant with conversations, and some changes since they started
+    t = await factories.tenant()
+    ids = await messages_of(t)
+    yesterday = clock.today() - timedelta(days=1)
+    await StaffAssignment.filter(user_id=t.staff.id, group_id=t.babies.id).update(
+        end_date=yesterday
+    )
+    await factories.assign(t.bso_staff, t.babies)
+    future = await factories.user(t.org, Role.STAFF)
+    await factories.assign(future, t.bso, start=clock.today() + timedelta(days=3))
+    await Guardianship.filter(user_id=t.other_parent.id, child_id=t.other_child.id).delete()
+    long_ago = clock.today() - timedelta(weeks=20)
+    await Placement.filter(child_id=t.sibling.id).update(end_date=long_ago)
+    # then the audience follows every change the way visible_message does
+    await assert_same_answers(t, ids)
+    sam = await message_audience(t.org.id, ids[0])
+    assert t.staff.id not in sam.staff_ids and t.bso_staff.id in sam.staff_ids
+    noor = await message_audience(t.org.id, ids[1])
+    assert noor.parent_ids == frozenset()
+
+
+async def test_a_message_of_another_organisation_is_not_found(db):
+    # given two tenants
+    t = await factories.tenant()
+    other = await factories.tenant("zon")
+    [message_id, *_] = await messages_of(t)
+    # then the other organisation does not find it
+    assert await message_audience(other.org.id, message_id) is None
+    audience = await message_audience(t.org.id, message_id)
+    assert not audience.allows(principal_of(other.parent))
