@@ -17,6 +17,7 @@ from schema.mutations.diary import DiaryMutations
 from schema.mutations.messaging import MessagingMutations
 from schema.mutations.notifications import NotificationMutations
 from schema.mutations.publications import PublicationMutations
+from schema.mutations.webhooks import WebhookMutations
 from schema.permissions import IsAuthenticated
 from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
 from schema.types.media import CreateUploadInput, CreateUploadResult
@@ -34,6 +35,7 @@ class Mutation(
     ArchiveMutations,
     DiaryMutations,
     ApiTokenMutations,
+    WebhookMutations,
 ):
     @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginResult:

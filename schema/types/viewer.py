@@ -26,10 +26,11 @@ from schema.types.locations import Location
 from schema.types.notifications import NotificationSetting
 from schema.types.publications import NewsItem, Newsletter
 from schema.types.viewer_agenda import ViewerAgendaFields
+from schema.types.viewer_webhooks import ViewerWebhookFields
 
 
 @strawberry.type
-class Viewer(ViewerAgendaFields):
+class Viewer(ViewerAgendaFields, ViewerWebhookFields):
     @strawberry.field
     async def user(self, info: Info) -> User:
         return await user_resolvers.viewer_user(info)

@@ -213,7 +213,7 @@ async def rotate_secret(principal: Principal, endpoint_id: int) -> WithSecret:
     row = await endpoint(principal, endpoint_id)
     secret = signing.new_secret()
     row.secret = signing.seal(secret)
-    await row.save(update_fields=["secret", "updated_at"])
+    await row.save(update_fields=["secret"])
     return WithSecret(row, secret)
 
 

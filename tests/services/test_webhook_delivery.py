@@ -370,3 +370,36 @@ async def test_reading_the_events_twice_never_makes_a_second_delivery(moving_clo
     await dispatch.fan_out_once()
     # then
     assert await WebhookDelivery.all().count() == 1
+
+
+async def test_in_production_a_private_address_is_never_called(moving_clock, receiver, monkeypatch):
+    # given: registered in development, then run with production settings
+    t = await factories.tenant()
+    await register(await admin_of(t.org), receiver.url())
+    monkeypatch.setattr(settings, "WEBHOOK_ALLOW_INSECURE_LOCALHOST", False)
+    await request_a_day(t)
+    # when
+    assert await dispatch.run_once() == {Status.FAILED: 1}
+    # then
+    assert receiver.received == []
+    row = await WebhookDelivery.get()
+    assert "not a public address" in row.last_error
+
+
+async def test_a_failed_delivery_can_be_sent_again(moving_clock, receiver, monkeypatch):
+    # given
+    monkeypatch.setattr(settings, "WEBHOOK_MAX_ATTEMPTS", 1)
+    t = await factories.tenant()
+    admin = await admin_of(t.org)
+    created = await register(admin, receiver.url())
+    receiver.statuses = [500]
+    await request_a_day(t)
+    assert await dispatch.run_once() == {Status.FAILED: 1}
+    row = await WebhookDelivery.get()
+    # when
+    again = await endpoints.redeliver(admin, row.id)
+    # then
+    assert again.status is Status.PENDING
+    assert await dispatch.run_once() == {Status.DELIVERED: 1}
+    assert [r.status for r in receiver.received] == [500, 204]
+    assert receiver.received[1].signed_with(created.secret)
