@@ -7,14 +7,20 @@ from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
+import db_connection
 import settings
+from schema import persisted_queries
 from schema.context import Context
-from services import api_tokens, auth
+from services import api_tokens, auth, request_auth
 from subscriptions.ws import LegacyWSHandler, TransportWSHandler
 
 
@@ -31,6 +37,57 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
 
+    # Persisted queries (APQ), registered-only tokens and GET caching: schema.persisted_queries.
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET with only a persisted-query hash has no `query`, yet it is no IDE visit.
+        extensions = request.query_params.get("extensions")
+        return super().should_render_graphql_ide(request) and not extensions
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        resolved = await persisted_queries.resolve(request_data, context)
+        if isinstance(resolved, ExecutionResult):
+            return resolved
+        result = await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=resolved,
+        )
+        if request_adapter.method == "GET":
+            persisted_queries.add_cache_headers(sub_response, context, result)
+        return result
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and request.method == "GET":
+            return persisted_queries.not_modified(request, response)
+        return response
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """An HTTP request runs on one database connection, given back as its response starts
+        (a streamed response reads on the pool): see db_connection."""
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        async with db_connection.one_connection() as pinned:
+
+            async def send_and_release(message: Any) -> None:
+                if pinned is not None and message["type"] == "http.response.start":
+                    await pinned.release()
+                await send(message)
+
+            await super().__call__(scope, receive, send_and_release)
+        return None
+
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
         context = Context(request=request, response=response)
         if isinstance(request, Request):
@@ -46,7 +103,11 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
                         response.status_code = 401
                         response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
             elif token:
-                context.use(await auth.authenticate(token))
+                # One statement: the session with the user, organisation, visible children.
+                signed_in = await request_auth.authenticate_request(token)
+                context.use(signed_in.principal if signed_in else None)
+                if signed_in is not None:
+                    context.loaders.prime_viewer(signed_in)
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:

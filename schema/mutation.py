@@ -17,6 +17,7 @@ from schema.mutations.diary import DiaryMutations
 from schema.mutations.messaging import MessagingMutations
 from schema.mutations.notifications import NotificationMutations
 from schema.mutations.publications import PublicationMutations
+from schema.mutations.registered_queries import RegisteredQueryMutations
 from schema.mutations.webhooks import WebhookMutations
 from schema.permissions import IsAuthenticated
 from schema.types.auth import ChangePasswordInput, ChangePasswordResult, LoginInput, LoginResult
@@ -36,6 +37,7 @@ class Mutation(
     DiaryMutations,
     ApiTokenMutations,
     WebhookMutations,
+    RegisteredQueryMutations,
 ):
     @strawberry.mutation(description="Log in with organisation slug, e-mail and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginResult:

@@ -13,6 +13,7 @@ from resolvers import live as live_resolvers
 from resolvers import locations as location_resolvers
 from resolvers import notifications as notification_resolvers
 from resolvers import publications as publication_resolvers
+from resolvers import registered_queries as registered_query_resolvers
 from resolvers import users as user_resolvers
 from schema.context import Info
 from schema.relay import Connection
@@ -25,6 +26,7 @@ from schema.types.documents import Document, DocumentKind
 from schema.types.locations import Location
 from schema.types.notifications import NotificationSetting
 from schema.types.publications import NewsItem, Newsletter
+from schema.types.registered_queries import RegisteredQuery
 from schema.types.viewer_agenda import ViewerAgendaFields
 from schema.types.viewer_webhooks import ViewerWebhookFields
 
@@ -122,3 +124,17 @@ class Viewer(ViewerAgendaFields, ViewerWebhookFields):
     )
     async def api_tokens(self, info: Info) -> list[ApiToken]:
         return await api_token_resolvers.viewer_api_tokens(info)
+
+    @strawberry.field(
+        description="Query documents the organisation's API tokens may run when it allows "
+        "registered queries only, by name (admins only; others get FORBIDDEN)."
+    )
+    async def registered_queries(self, info: Info) -> list[RegisteredQuery]:
+        return await registered_query_resolvers.viewer_registered_queries(info)
+
+    @strawberry.field(
+        description="Whether the organisation's API tokens may run registered queries only "
+        "(admins only; others get FORBIDDEN)."
+    )
+    async def tokens_registered_queries_only(self, info: Info) -> bool:
+        return await registered_query_resolvers.viewer_tokens_registered_queries_only(info)
