@@ -14,7 +14,9 @@ from resolvers import diary_loaders, timeline_loaders
 from resolvers.agenda_loaders import AgendaLoaders
 from resolvers.messaging_loaders import MessagingLoaders
 from services import access, clock, locations, news, newsletters, timeline
+from services.children_snapshot import Snapshot
 from services.principal import Principal
+from services.request_auth import Authenticated
 
 M = TypeVar("M")
 
@@ -60,6 +62,39 @@ class Loaders:
         self.messaging = MessagingLoaders(principal)
         # Agenda, requests and credits (issue 6): see resolvers.agenda_loaders.
         self.agenda = AgendaLoaders(principal)
+
+    def prime_viewer(self, signed_in: Authenticated) -> None:
+        """What the statement that authenticated the request brought along (the user, the
+        organisation, a parent's visible children): nothing asks the database again."""
+        user, organisation = signed_in.user, signed_in.organisation
+        self.user_by_id.prime(user.id, user)
+        self.organisation_by_id.prime(organisation.id, organisation)
+        self._today = clock.today(organisation.timezone)
+        if signed_in.visible_child_ids is not None:
+            known = asyncio.get_running_loop().create_future()
+            known.set_result(list(signed_in.visible_child_ids))
+            self._visible_child_ids = known
+
+    def prime_children(self, snapshot: Snapshot, page_key: tuple | None) -> None:
+        """Rows of `services.children_snapshot` in the loaders the field resolvers read
+        (`page_key` is (size, after) of the timeline page it holds)."""
+        for loader, rows in (
+            (self.child_by_id, snapshot.children),
+            (self.group_by_id, snapshot.groups),
+            (self.location_by_id, snapshot.locations),
+            (self.user_by_id, snapshot.users),
+            (self.media_by_id, snapshot.media),
+            (self.timeline_item_by_id, snapshot.items),
+            (self.diary_entry_by_id, snapshot.diary_entries),
+        ):
+            loader.prime_many({row.id: row for row in rows})
+        for child_id, placements in (snapshot.placements or {}).items():
+            self.placements_by_child.prime((child_id, None), placements)
+        if snapshot.pages is not None and page_key is not None:
+            for child_id, page in snapshot.pages.items():
+                self.timeline_page_by_child.prime((child_id, *page_key), page)
+        self.child_ids_by_timeline_item.prime_many(snapshot.item_children)
+        self.media_by_timeline_item.prime_many(snapshot.item_media)
 
     async def visible_child_ids(self) -> list[int]:
         """The children this principal may see, computed once per request (resolvers running

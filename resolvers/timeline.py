@@ -29,7 +29,7 @@ def _cursor(position: Position) -> str:
     return encode_cursor(f"{position.posted_at.isoformat()}|{position.item_id}")
 
 
-def _position(after: str | None) -> Position | None:
+def timeline_position(after: str | None) -> Position | None:
     if not after:
         return None
     moment, _, item_id = decode_cursor(after).partition("|")
@@ -47,7 +47,7 @@ async def child_timeline(
 ) -> Connection[TimelineItemUnion]:
     """Newest first; empty when the child is not (or no longer) visible to the viewer."""
     loaders = info.context.loaders
-    size, position = page_size(first), _position(after)
+    size, position = page_size(first), timeline_position(after)
     if child_pk not in await loaders.visible_child_ids():
         return Connection(edges=[], page_info=PageInfo(False, False, None, None))
     page = await loaders.timeline_page_by_child.load((child_pk, size, position))

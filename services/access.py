@@ -9,13 +9,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from tortoise.expressions import Q
 
-from models import Child, Guardianship, Organisation, Placement, StaffAssignment
+from models import Child, Organisation, Placement, StaffAssignment
 from services import clock
 from services.principal import Principal
+from services.sql_rows import Statement
+
+# A parent's child as the access rule needs it: [child id, last care day] where the last
+# care day is None without any placement yet and 9999-12-31 while a placement runs on.
+OwnChild = Sequence[object]
 
 
 async def _organisation(principal: Principal) -> Organisation:
@@ -26,6 +32,30 @@ def placement_in_window(today: date, window_weeks: int) -> Q:
     """Placements that still give access: running, future, or ended within the window."""
     cutoff = today - timedelta(weeks=window_weeks)
     return Q(end_date__isnull=True) | Q(end_date__gte=cutoff)
+
+
+def own_children(q: Statement, user_id: str, organisation_id: str, where: str = "") -> str:
+    """An SQL expression: the JSON array of the parent's children ([id, last care day]) in
+    display order, for `parent_visible`. `user_id` and `organisation_id` are SQL expressions
+    (the statement that authenticates a request embeds this)."""
+    select = (
+        "SELECT c.id, c.last_name, c.first_name, ("
+        "SELECT MAX(COALESCE(p.end_date, '9999-12-31')) FROM placement p WHERE p.child_id = c.id"
+        ") AS last_day FROM guardianship g JOIN child c ON c.id = g.child_id "
+        f"WHERE g.user_id = {user_id} AND c.organisation_id = {organisation_id} {where}"
+    )
+    return q.tuples(select, ["id", "last_day"], "last_name, first_name, id")
+
+
+def parent_visible(own: Sequence[OwnChild], today: date, window_weeks: int) -> list[int]:
+    """The rule for parents: a child with no placement at all yet (care not started) stays
+    visible; one whose placements all ended more than the window ago is gone."""
+    cutoff = today - timedelta(weeks=window_weeks)
+    return [
+        int(child_id)  # type: ignore[call-overload]
+        for child_id, last_day in own
+        if last_day is None or date.fromisoformat(str(last_day)) >= cutoff
+    ]
 
 
 async def staff_group_ids(principal: Principal, on: date | None = None) -> list[int]:
@@ -48,20 +78,12 @@ async def visible_child_ids(principal: Principal) -> list[int]:
     if principal.is_back_office:
         query = children
     elif principal.is_parent:
-        own = Guardianship.filter(user_id=principal.user_id).values_list("child_id", flat=True)
-        own_ids = await own
-        if not own_ids:
-            return []
-        # A child with no placement at all yet (care not started) stays visible; one whose
-        # placements all ended more than the window ago is gone.
-        with_placements = set(
-            await Placement.filter(child_id__in=own_ids).values_list("child_id", flat=True)
+        q = Statement()
+        row = await q.fetch_row(
+            f"SELECT {own_children(q, ':user', ':organisation')} AS own",
+            {"user": principal.user_id, "organisation": principal.organisation_id},
         )
-        in_window = set(
-            await Placement.filter(window, child_id__in=own_ids).values_list("child_id", flat=True)
-        )
-        allowed = [cid for cid in own_ids if cid in in_window or cid not in with_placements]
-        query = children.filter(id__in=allowed)
+        return parent_visible(row["own"] if row else [], today, organisation.access_window_weeks)
     elif principal.is_staff:
         groups = await staff_group_ids(principal, today)
         if not groups:

@@ -1,0 +1,125 @@
+"""Read statements that bring back rows of several tables in ONE round trip.
+
+The hot paths (authentication, the home screen) ask for a user, their organisation, their
+children with placements, groups, mentors, a timeline page with its items, authors and
+photos. Instead of one statement per table, one statement returns one row whose columns
+are JSON arrays of whole table rows (PostgreSQL `json_agg`, SQLite `json_group_array`),
+turned back into ordinary Tortoise model instances with the fields' own conversions.
+
+Parameters are named (`:name`). A list of ids is ONE parameter (PostgreSQL `int[]`, SQLite a
+JSON array read with `json_each`), so the text of a statement never depends on list sizes
+and asyncpg prepares it once per connection (its statement cache), not once per request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from tortoise import connections
+from tortoise.models import Model
+
+M = TypeVar("M", bound=Model)
+
+_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
+
+
+class Statement:
+    """Builds SQL fragments for the dialect of the default connection."""
+
+    def __init__(self) -> None:
+        self.postgres = connections.get("default").capabilities.dialect == "postgres"
+
+    def in_ids(self, column: str, param: str) -> str:
+        """`column` is one of the ids in list parameter `param`."""
+        if self.postgres:
+            return f"{column} = ANY(:{param}::int[])"
+        return f"{column} IN (SELECT value FROM json_each(:{param}))"
+
+    def rows(self, model: type[Model], where: str, order_by: str = "") -> str:
+        """An expression: the JSON array of whole rows of `model` (alias `t`) matching `where`."""
+        table = model._meta.db_table
+        if self.postgres:
+            order = f" ORDER BY {order_by}" if order_by else ""
+            return f"(SELECT COALESCE(json_agg(t{order}), '[]') FROM \"{table}\" t WHERE {where})"
+        pairs = ", ".join(f"'{c}', t.\"{c}\"" for c in _columns(model))
+        order = f" ORDER BY {order_by}" if order_by else ""
+        return (
+            f"(SELECT json_group_array(json_object({pairs})) "
+            f'FROM (SELECT * FROM "{table}" t WHERE {where}{order}) t)'
+        )
+
+    def tuples(self, select: str, columns: Sequence[str], order_by: str) -> str:
+        """An expression: the JSON array of `[columns...]` of a subquery (alias `q`), in order."""
+        if self.postgres:
+            return (
+                f"(SELECT COALESCE(json_agg(json_build_array({', '.join(columns)}) "
+                f"ORDER BY {order_by}), '[]') FROM ({select}) q)"
+            )
+        return (
+            f"(SELECT json_group_array(json_array({', '.join(columns)})) "
+            f"FROM (SELECT * FROM ({select}) ORDER BY {order_by}) q)"
+        )
+
+    def bind(self, sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
+        """`:name` markers become `$n` (PostgreSQL) or `?` (SQLite); lists become arrays."""
+        values: list[Any] = []
+        numbers: dict[str, int] = {}
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            value = params[name]
+            if self.postgres:
+                if name not in numbers:
+                    values.append(list(value) if isinstance(value, list | tuple) else value)
+                    numbers[name] = len(values)
+                return f"${numbers[name]}"
+            values.append(_sqlite_value(value))
+            return "?"
+
+        return _PARAM.sub(replace, sql), values
+
+    async def fetch_row(self, sql: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Run a one-row statement; JSON columns are decoded."""
+        query, values = self.bind(sql, params)
+        rows = await connections.get("default").execute_query_dict(query, values)
+        if not rows:
+            return None
+        return {k: json.loads(v) if isinstance(v, str) else v for k, v in rows[0].items()}
+
+
+def _sqlite_value(value: Any) -> Any:
+    # Dates and datetimes: the adapters Tortoise registers (the same text a filter writes).
+    return json.dumps(list(value)) if isinstance(value, list | tuple) else value
+
+
+_COLUMNS: dict[type[Model], list[tuple[str, Any]]] = {}
+
+
+def _fields(model: type[Model]) -> list[tuple[str, Any]]:
+    found = _COLUMNS.get(model)
+    if found is None:
+        meta = model._meta
+        found = _COLUMNS[model] = [
+            (column, meta.fields_map[name]) for name, column in meta.fields_db_projection.items()
+        ]
+    return found
+
+
+def _columns(model: type[Model]) -> list[str]:
+    return [column for column, _ in _fields(model)]
+
+
+def instances(model: type[M], rows: list[dict[str, Any]] | None) -> list[M]:
+    """Model instances from JSON rows (values converted by each field, as a query would)."""
+    fields = _fields(model)
+    found: list[M] = []
+    for row in rows or ():
+        values = {}
+        for column, field in fields:
+            value = row.get(column)
+            values[column] = None if value is None else field.to_python_value(value)
+        found.append(model._init_from_db(**values))
+    return found
