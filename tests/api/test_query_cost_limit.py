@@ -9,8 +9,10 @@ import httpx
 import pytest
 
 import settings
-from services import rate_budget, redis_client
+from models import Role
+from services import api_tokens, rate_budget, redis_client
 from tests import factories
+from tests.agenda_helpers import principal_of
 from tests.sql_counter import count_sql
 
 CHEAP = "{ about { apiVersion } }"
@@ -137,3 +139,22 @@ async def test_users_and_anonymous_callers_have_separate_budgets(own_address, sm
     )
     # then the parent pays from their own budget
     assert "errors" not in response.json()
+
+
+async def test_an_api_token_pays_from_its_own_budget(own_address, small_budget):
+    # given an API token, and an address whose anonymous budget is used up
+    small_budget(150, 1.0)
+    org = await factories.organisation()
+    admin = await factories.user(org, Role.ADMIN)
+    issued = await api_tokens.create(await principal_of(admin), name="Dash", scopes=["news"])
+    await own_address.post("/graphql", json={"query": AFFORDABLE})
+    # when the token asks from the same address, twice
+    headers = {"Authorization": f"Bearer {issued.secret}"}
+    first = (await own_address.post("/graphql", json={"query": AFFORDABLE}, headers=headers)).json()
+    second = (
+        await own_address.post("/graphql", json={"query": AFFORDABLE}, headers=headers)
+    ).json()
+    # then the first is paid by the token, and the second finds the token's budget short
+    assert "errors" not in first
+    assert first["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] <= 28
+    assert second["errors"][0]["extensions"]["code"] == "BUDGET_EXHAUSTED"
