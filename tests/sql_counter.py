@@ -79,12 +79,12 @@ _EXCHANGES = frozenset(
 )
 
 
-def _what(name: str, args: tuple) -> str:
+def _what(name: str, args: tuple, kwargs: dict) -> str:
     if name == "prepare":
-        return f"prepare: {args[1]}"
+        return f"prepare: {kwargs.get('query', args[1] if len(args) > 1 else '')}"
     if name == "query":
-        return f"query: {args[0]}"
-    state = args[0] if args else None
+        return f"query: {kwargs.get('query', args[0] if args else '')}"
+    state = kwargs.get("state", args[0] if args else None)
     return f"{name}: {getattr(state, 'query', '')}"
 
 
@@ -101,7 +101,7 @@ class _CountingProtocol:
             return value
 
         async def exchange(*args, **kwargs):
-            self._log.statements.append(_what(name, args))
+            self._log.statements.append(_what(name, args, kwargs))
             return await value(*args, **kwargs)
 
         return exchange
