@@ -72,3 +72,45 @@ async def test_the_public_only_resolver_refuses_a_name_of_a_private_host():
             await resolver.resolve("localhost", 443)
     finally:
         await resolver.close()
+
+
+def test_the_readme_example_verifies_our_signatures():
+    # given: the verification example of the README's Webhooks section
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Webhooks", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    verify = namespace["verify"]
+    # when / then
+    import time
+
+    now = int(time.time())
+    assert verify(SECRET, signing.header(SECRET, now, BODY), BODY)
+    assert not verify("whsec_other", signing.header(SECRET, now, BODY), BODY)
+    assert not verify(SECRET, signing.header(SECRET, now - 3600, BODY), BODY)
+    assert not verify(SECRET, signing.header(SECRET, now, BODY), BODY + b"x")
+
+
+def test_production_defaults_refuse_plain_http_to_this_machine():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUDERLINK_ENV", "WEBHOOK"))}
+    code = (
+        "import settings; from services.webhooks.addresses import url_problem; "
+        "print(settings.WEBHOOK_ALLOW_INSECURE_LOCALHOST, url_problem('http://127.0.0.1:9/x').code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**env, "OUDERLINK_ENV": "production"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["False", "WEBHOOK_URL_NOT_HTTPS"], result.stderr
