@@ -220,12 +220,16 @@ async def build(url: str, parents: int) -> Dataset:
 
 
 class Server:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], profile: str | None = None) -> None:
         self.port = free_port()
         self.log = Path(f"/tmp/ouderlink-bench-{self.port}.log")
+        module = "uvicorn"
+        if profile:
+            module = "bench.profiled_server"
+            env = {**env, "BENCH_PROFILE_OUT": f"{profile}/server-{self.port}.prof"}
         self.process = subprocess.Popen(
             [
-                *(sys.executable, "-m", "uvicorn", "server:app", "--port", str(self.port)),
+                *(sys.executable, "-m", module, "server:app", "--port", str(self.port)),
                 *("--host", "127.0.0.1", "--log-level", "warning"),
             ],
             cwd=ROOT,
@@ -381,7 +385,7 @@ async def run(args: argparse.Namespace) -> None:
             "NOTIFICATIONS_WORKER": "false",
             "EXPIRY_INTERVAL_SECONDS": "0",
         }
-        servers = [Server(env), Server(env)]
+        servers = [Server(env, args.profile), Server(env, args.profile)]
         for server in servers:
             await server.ready()
         async with httpx.AsyncClient() as http:
@@ -457,6 +461,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="messages per conversation")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent senders")
     parser.add_argument("--pool", type=int, default=20, help="database connections per server")
+    parser.add_argument("--profile", help="directory for a cProfile of each server process")
     parser.add_argument(
         "--no-compression",
         action="store_true",

@@ -19,18 +19,25 @@ from services import access, conversations
 from services.diary_events import DIARY_EVENT_TYPES
 from services.errors import AccessDenied
 from services.events import StoredEvent, latest_event_id
-from services.message_audience import MessageAudience, message_audience
+from services.message_audience import MessageAudience, message_audiences
 from services.messaging import MESSAGE_ADDED
-from services.principal import Principal
-from subscriptions.feed import shared
+from subscriptions.feed import SharedLoader
 from subscriptions.live import LiveScope, event_cursor, live_events
 
 
-async def _delivery(
-    principal: Principal, message_id: int
-) -> tuple[MessageAudience, Message] | None:
-    audience = await message_audience(principal.organisation_id, message_id)
-    return None if audience is None else (audience, Message.from_model(audience.message))
+async def _deliveries(keys: list[tuple[int, int]]) -> dict[tuple[int, int], _Delivery]:
+    """(organisation, message) -> the message with who may read it, and its node."""
+    found: dict[tuple[int, int], _Delivery] = {}
+    for organisation_id in {o for o, _ in keys}:
+        ids = [m for o, m in keys if o == organisation_id]
+        for message_id, audience in (await message_audiences(organisation_id, ids)).items():
+            found[(organisation_id, message_id)] = (audience, Message.from_model(audience.message))
+    return found
+
+
+_Delivery = tuple[MessageAudience, Message]
+# Once per process for all subscriptions delivering the same messages (see feed.SharedLoader).
+_messages: SharedLoader[tuple[int, int], _Delivery] = SharedLoader(_deliveries)
 
 
 async def message_added(
@@ -52,7 +59,7 @@ async def message_added(
         # The message and who may read it now: once per process for every connection that
         # delivers it (a few queries), then a set lookup for this viewer.
         message_id = int(event.payload["message_id"])
-        found = await shared(("message", event.id), lambda: _delivery(principal, message_id))
+        found = await _messages.load((principal.organisation_id, message_id))
         if found is None or not found[0].allows(principal):
             return None
         audience, node = found

@@ -78,37 +78,63 @@ def _staff(
 async def message_audience(organisation_id: int, message_id: int) -> MessageAudience | None:
     """The message (with its conversation and author) and its current readers; None when it
     does not exist in the organisation."""
-    message = (
-        await Message.filter(id=message_id, conversation__organisation_id=organisation_id)
-        .select_related("conversation", "author")
-        .first()
-    )
-    if message is None:
-        return None
-    conversation = message.conversation
-    child_id = conversation.child_id  # type: ignore[attr-defined]
+    return (await message_audiences(organisation_id, [message_id])).get(message_id)
+
+
+async def message_audiences(
+    organisation_id: int, message_ids: Sequence[int]
+) -> dict[int, MessageAudience]:
+    """`message_audience` for many messages at once (six queries however many there are);
+    messages not in the organisation are left out."""
+    messages = await Message.filter(
+        id__in=sorted(set(message_ids)), conversation__organisation_id=organisation_id
+    ).select_related("conversation", "author")
+    if not messages:
+        return {}
+    child_ids = sorted({m.conversation.child_id for m in messages})  # type: ignore[attr-defined]
     organisation = await Organisation.get(id=organisation_id)
     today = clock.today(organisation.timezone)
     cutoff = today - timedelta(weeks=organisation.access_window_weeks)
-    placements = await Placement.filter(child_id=child_id)
-    in_window = [p for p in placements if _in_window(p, cutoff)]
-    parents: frozenset[int] = frozenset()
-    if in_window or not placements:
-        parents = frozenset(
-            await Guardianship.filter(
-                child_id=child_id, child__organisation_id=organisation_id
-            ).values_list("user_id", flat=True)
-        )
     horizon = today + timedelta(weeks=8)
-    child_groups = {p.group_id for p in in_window if p.start_date <= horizon}  # type: ignore[attr-defined]
-    group_id = conversation.group_id  # type: ignore[attr-defined]
+    placements: dict[int, list[Placement]] = {c: [] for c in child_ids}
+    for placement in await Placement.filter(child_id__in=child_ids):
+        placements[placement.child_id].append(placement)  # type: ignore[attr-defined]
+    guardians: dict[int, set[int]] = {c: set() for c in child_ids}
+    for child_id, user_id in await Guardianship.filter(
+        child_id__in=child_ids, child__organisation_id=organisation_id
+    ).values_list("child_id", "user_id"):
+        guardians[child_id].add(user_id)
+    groups_of_child = {
+        c: {
+            p.group_id  # type: ignore[attr-defined]
+            for p in found
+            if _in_window(p, cutoff) and p.start_date <= horizon
+        }
+        for c, found in placements.items()
+    }
+    group_ids = set().union(*groups_of_child.values()) | {
+        m.conversation.group_id  # type: ignore[attr-defined]
+        for m in messages
+    }
     assignments = await StaffAssignment.filter(
-        group_id__in=sorted(child_groups | {group_id}), group__organisation_id=organisation_id
+        group_id__in=sorted(group_ids), group__organisation_id=organisation_id
     )
-    found = await conversations.attachments([message.id])
-    return MessageAudience(
-        message,
-        found[message.id],
-        parents,
-        _staff(assignments, group_id, child_groups, today),
-    )
+    files = await conversations.attachments([m.id for m in messages])
+    found: dict[int, MessageAudience] = {}
+    for message in messages:
+        conversation = message.conversation
+        child_id = conversation.child_id  # type: ignore[attr-defined]
+        own = placements[child_id]
+        visible_to_parents = not own or any(_in_window(p, cutoff) for p in own)
+        found[message.id] = MessageAudience(
+            message,
+            files[message.id],
+            frozenset(guardians[child_id]) if visible_to_parents else frozenset(),
+            _staff(
+                assignments,
+                conversation.group_id,  # type: ignore[attr-defined]
+                groups_of_child[child_id],
+                today,
+            ),
+        )
+    return found

@@ -27,7 +27,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Generic, TypeVar
 
 import settings
 from services import auth
@@ -38,7 +38,8 @@ from subscriptions.publisher import decode, feed_topic
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 _READ_BATCH = 500
 _RETRY_SECONDS = 0.5
@@ -253,21 +254,55 @@ async def tap(
     return Tap(feed, topics, types, session_id, on_too_slow)
 
 
-_shared: dict[object, tuple[float, asyncio.Future[Any]]] = {}
+class SharedLoader(Generic[K, V]):
+    """Per-event work shared by every subscription of the process that delivers the event:
+    keys asked for in the same turn of the event loop (the subscriptions a feed batch woke)
+    are loaded together by `load_many`, and a result is reused for `_SHARED_SECONDS` (so a
+    change made since, e.g. someone leaving a group, counts for the next events)."""
+
+    def __init__(self, load_many: Callable[[list[K]], Awaitable[dict[K, V]]]) -> None:
+        self._load_many = load_many
+        self._cache: dict[K, tuple[float, asyncio.Future[V | None]]] = {}
+        self._pending: dict[K, asyncio.Future[V | None]] = {}
+
+    async def load(self, key: K) -> V | None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        hit = self._cache.get(key)
+        if hit is None or now - hit[0] > _SHARED_SECONDS or hit[1].get_loop() is not loop:
+            if len(self._cache) > _SHARED_PRUNE_AT:
+                for old in [k for k, (at, _) in self._cache.items() if now - at > _SHARED_SECONDS]:
+                    del self._cache[old]
+            if not self._pending:
+                loop.call_soon(self._dispatch)
+            future = self._pending.get(key)
+            if future is None:
+                future = self._pending[key] = loop.create_future()
+            hit = self._cache[key] = (now, future)
+        return await asyncio.shield(hit[1])
+
+    def _dispatch(self) -> None:
+        pending, self._pending = self._pending, {}
+        if pending:
+            task = asyncio.ensure_future(self._run(pending))
+            _running.add(task)
+            task.add_done_callback(_running.discard)
+
+    async def _run(self, pending: dict[K, asyncio.Future[V | None]]) -> None:
+        try:
+            found = await self._load_many(list(pending))
+        except Exception as exc:
+            for key, future in pending.items():
+                self._cache.pop(key, None)
+                if not future.done():
+                    future.set_exception(exc)
+                    future.exception()  # retrieved: every waiter gets it anyway
+            return
+        for key, future in pending.items():
+            if not future.done():
+                future.set_result(found.get(key))
+
+
+_running: set[asyncio.Task[None]] = set()
 _SHARED_SECONDS = 1.0
-
-
-async def shared(key: object, compute: Callable[[], Awaitable[T]]) -> T:
-    """`compute()` once per process for every subscription delivering the same event at
-    about the same moment (within `_SHARED_SECONDS`), e.g. an event's object and who may
-    see it: the connections of one batch share one computation instead of one each."""
-    loop = asyncio.get_running_loop()
-    now = loop.time()
-    if len(_shared) > 256:
-        for stale in [k for k, (at, _) in _shared.items() if now - at > _SHARED_SECONDS]:
-            del _shared[stale]
-    found = _shared.get(key)
-    if found is None or now - found[0] > _SHARED_SECONDS or found[1].get_loop() is not loop:
-        found = (now, asyncio.ensure_future(compute()))
-        _shared[key] = found
-    return await asyncio.shield(found[1])
+_SHARED_PRUNE_AT = 1000
