@@ -42,7 +42,8 @@ async def credit_usage(organisation_id: int, first: str, last: str) -> list[Cred
     """Every credit type of the organisation, every month from `first` to `last` (YYYY-MM)."""
     wanted = months(first, last)
     organisation = await Organisation.get(id=organisation_id)
-    types = await CreditType.filter(organisation_id=organisation_id).order_by("name", "id")
+    types = await CreditType.filter(organisation_id=organisation_id)
+    types.sort(key=lambda t: (t.name, t.id))
     if not types:
         return []
     tz = organisation.timezone

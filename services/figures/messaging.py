@@ -92,8 +92,8 @@ async def response_times(organisation_id: int, start: date, end: date) -> list[G
         LEFT JOIN counts ON counts.group_id = g.id
         LEFT JOIN medians ON medians.group_id = g.id
         WHERE g.organisation_id = {org}
-        ORDER BY l.name, g.name, g.id"""
-    return [
+"""
+    found = [
         GroupResponseTimes(
             int(r["group_id"]),
             r["name"],
@@ -104,3 +104,5 @@ async def response_times(organisation_id: int, start: date, end: date) -> list[G
         )
         for r in await sql.rows(statement, p)
     ]
+    # Sorted here, not in SQL: the same order whatever the database's collation.
+    return sorted(found, key=lambda g: (g.location_name, g.name, g.group_id))

@@ -59,12 +59,14 @@ async def occupancy(
     locations = Location.filter(organisation_id=organisation_id)
     if location_id is not None:
         locations = locations.filter(id=location_id)
-    found = await locations.order_by("name", "id")
+    # Sorted here, not in SQL: the same order whatever the database's collation.
+    found = sorted(await locations, key=lambda loc: (loc.name, loc.id))
     if location_id is not None and not found:
         return None
     groups = await Group.filter(
         organisation_id=organisation_id, location_id__in=[loc.id for loc in found] or [0]
-    ).order_by("name", "id")
+    )
+    groups.sort(key=lambda g: (g.name, g.id))
     calendar = await ClosureCalendar.load(organisation_id, start, end)
     open_days = {
         loc.id: [d for d in dates(start, end) if calendar.closed(loc, d) is None] for loc in found
