@@ -1,12 +1,14 @@
 """A real webhook receiver for tests (aiohttp on 127.0.0.1, a free port) and set-up helpers.
 
-The receiver answers each POST with the next status of `statuses` (204 when empty), keeps
+The receiver answers each POST with the next status of `statuses` (204 when empty; after
+the next of `delays` seconds, if any), keeps
 every request (raw body and headers) and can be started late on a port chosen in advance, to
 play an endpoint that is down and comes back.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 
@@ -43,6 +45,7 @@ class Received:
 class Receiver:
     port: int = field(default_factory=free_port)
     statuses: list[int] = field(default_factory=list)
+    delays: list[float] = field(default_factory=list)  # seconds before answering, per POST
     received: list[Received] = field(default_factory=list)
     runner: web.AppRunner | None = None
 
@@ -55,9 +58,12 @@ class Receiver:
     async def handle(self, request: web.Request) -> web.Response:
         status = self.statuses.pop(0) if self.statuses else 204
         body = await request.read()
+        if self.delays:
+            await asyncio.sleep(self.delays.pop(0))
         headers = {k.lower(): v for k, v in request.headers.items()}
         self.received.append(Received(request.path, headers, body, status))
-        return web.Response(status=status)
+        headers = {"Location": self.url("/elsewhere")} if 300 <= status < 400 else None
+        return web.Response(status=status, headers=headers)
 
     async def start(self) -> None:
         app = web.Application()

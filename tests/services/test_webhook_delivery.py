@@ -403,3 +403,32 @@ async def test_a_failed_delivery_can_be_sent_again(moving_clock, receiver, monke
     assert await dispatch.run_once() == {Status.DELIVERED: 1}
     assert [r.status for r in receiver.received] == [500, 204]
     assert receiver.received[1].signed_with(created.secret)
+
+
+async def test_a_slow_endpoint_times_out_and_is_tried_again(moving_clock, receiver, monkeypatch):
+    # given: the first answer comes after the timeout
+    monkeypatch.setattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 0.3)
+    t = await factories.tenant()
+    await register(await admin_of(t.org), receiver.url())
+    receiver.delays = [2.0]
+    await request_a_day(t)
+    # when
+    assert await dispatch.run_once() == {Status.PENDING: 1}
+    row = await WebhookDelivery.get()
+    assert (row.last_status_code, row.last_error) == (None, "timed out after 0.3 s")
+    moving_clock.advance(dispatch.backoff(1, 0))
+    # then
+    assert await dispatch.run_once() == {Status.DELIVERED: 1}
+
+
+async def test_a_redirect_is_not_followed(moving_clock, receiver):
+    # given
+    t = await factories.tenant()
+    await register(await admin_of(t.org), receiver.url())
+    receiver.statuses = [302]
+    await request_a_day(t)
+    # when
+    assert await dispatch.run_once() == {Status.PENDING: 1}
+    # then: the address it pointed to was not called
+    assert [r.path for r in receiver.received] == ["/hook"]
+    assert (await WebhookDelivery.get()).last_error == "HTTP 302"
