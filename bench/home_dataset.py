@@ -207,7 +207,7 @@ async def build(url: str, sample: int, seed: int = 8) -> Dataset:
             group = groups[i // CHILDREN_PER_GROUP]
             mentor = staff[(i // CHILDREN_PER_GROUP) * STAFF_PER_GROUP + i % STAFF_PER_GROUP]
             common = {"organisation": org, "child": child, "schedule": SCHEDULES[i % 3]}
-            if i % 33 == 32:
+            if _ended_long_ago(i):
                 placements.append(
                     Placement(
                         **common,
@@ -301,8 +301,21 @@ async def build(url: str, sample: int, seed: int = 8) -> Dataset:
         await TimelineItemChild.bulk_create(links, batch_size=2000)
         await TimelineMedia.bulk_create(media_links, batch_size=2000)
 
-        step = max(1, len(families) // max(1, sample))
-        emails = [f"parent{f}-0@bench.test" for f in range(0, len(families), step)][:sample]
+        # The sample: families spread over all (a quarter of them with two children), and
+        # the two-child family where one child's care ended long ago (access window).
+        index = {c.id: i for i, c in enumerate(children)}
+        hidden = next(
+            f
+            for f, family in enumerate(families)
+            if len(family) == 2 and any(_ended_long_ago(index[c.id]) for c in family)
+        )
+        chosen = [hidden] + [
+            f
+            for f in ((n * 37) % len(families) for n in range(len(families)))
+            if not all(_ended_long_ago(index[c.id]) for c in families[f])  # nothing to show
+        ]
+        chosen = list(dict.fromkeys(chosen))[: max(1, sample)]
+        emails = [f"parent{f}-0@bench.test" for f in chosen]
         return Dataset(
             sample_emails=emails,
             parents=len(parents),
@@ -312,6 +325,10 @@ async def build(url: str, sample: int, seed: int = 8) -> Dataset:
         )
     finally:
         await Tortoise.close_connections()
+
+
+def _ended_long_ago(child_index: int) -> bool:
+    return child_index % 33 == 32
 
 
 async def _ids(model, storage_keys: list[str]) -> list[int]:
