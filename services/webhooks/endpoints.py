@@ -204,7 +204,8 @@ async def update(
         elif enabled is True and row.disabled_at is not None:
             row.disabled_at = None
             row.start_after_event_id = await latest_event_id(principal.organisation_id)
-        await row.save(using_db=conn)
+        changed = ["name", "url", "event_types", "scopes", "disabled_at", "start_after_event_id"]
+        await row.save(using_db=conn, update_fields=changed)  # never the secret: see rotate
     return row
 
 
