@@ -31,7 +31,6 @@ import secrets
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 import asyncpg  # noqa: E402
 
 from bench import home_compare, home_dataset, home_targets  # noqa: E402
+from bench.home_report import Stats, report  # noqa: E402
 from bench.home_targets import CountingProxy, Server, cpu_seconds, postgres_client_ports  # noqa: E402
 
 HOME = (ROOT / "tests" / "home_query.graphql").read_text()
@@ -50,27 +50,11 @@ LOGIN = """mutation($input: LoginInput!) {
 TARGETS = ("ouderlink", "floor", "postgraphile")
 
 
-@dataclass
-class Stats:
-    latencies: list[float] = field(default_factory=list)
-    elapsed: float = 0.0
-    requests: int = 0
-    server_cpu: float = 0.0
-    postgres_cpu: float = 0.0
-    client_cpu: float = 0.0
-    round_trips: float | None = None
-
-
 def without_extensions(body: bytes) -> bytes:
     """Ouderlink's answer without `extensions` (the query cost and the caller's remaining
     budget: GraphQL-layer bookkeeping the floor does not do)."""
     cut = body.rfind(b',"extensions":')
     return body if cut < 0 else body[:cut] + b"}"
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 class Bench:
@@ -242,7 +226,8 @@ class Bench:
             await self.check(servers, tokens)
             found = {}
             for name, server in servers.items():
-                for concurrency, requests in ((1, 20), (32, 64)):
+                for concurrency in self.args.concurrency:
+                    requests = max(20, 2 * concurrency)
                     await self.run_load(server, tokens, 32, concurrency)  # warm the pools
                     before = counters[name].counter.round_trips
                     await self.run_load(server, tokens, requests, concurrency)
@@ -340,43 +325,6 @@ class Bench:
             await proxy.close()
         if not self.args.keep:
             await self.drop_database()
-
-
-def report(stats: dict[tuple[str, int], Stats], concurrencies: list[int]) -> None:
-    print()
-    print(
-        f"{'target':<13}{'conc':>5}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'server CPU ms/req':>19}{'PG CPU ms/req':>15}{'SQL trips/req':>15}{'client CPU':>12}"
-    )
-    rate = {}
-    for (name, c), s in stats.items():
-        rate[(name, c)] = s.requests / s.elapsed
-        trips = "-" if s.round_trips is None else f"{s.round_trips:.1f}"
-        print(
-            f"{name:<13}{c:>5}{rate[(name, c)]:>9.1f}"
-            f"{percentile(s.latencies, 50) * 1000:>9.1f}{percentile(s.latencies, 99) * 1000:>9.1f}"
-            f"{s.server_cpu / s.requests * 1000:>19.2f}{s.postgres_cpu / s.requests * 1000:>15.2f}"
-            f"{trips:>15}{s.client_cpu / s.elapsed:>11.0%}"
-        )
-    print()
-    for c in concurrencies:
-        for other in ("floor", "postgraphile"):
-            if (other, c) in rate:
-                ratio = rate[("ouderlink", c)] / rate[(other, c)]
-                print(f"concurrency {c}: Ouderlink / {other} throughput = {ratio:.2f}x")
-    targets = []
-    for c in concurrencies:
-        if ("postgraphile", c) in rate:
-            ok = rate[("ouderlink", c)] >= rate[("postgraphile", c)]
-            targets.append(f"≥ 1.0x PostGraphile at concurrency {c}: {'yes' if ok else 'NO'}")
-    trips = [s.round_trips for (n, _), s in stats.items() if n == "ouderlink" and s.round_trips]
-    if trips:
-        targets.append(f"≤ 3 SQL round trips per request: {'yes' if max(trips) <= 3 else 'NO'}")
-    print("targets: " + "; ".join(targets))
-    print(
-        "client CPU: this process's share of one core while generating load (near 100% means "
-        "the load generator, not the server, set the pace)"
-    )
 
 
 async def main_async(args: argparse.Namespace) -> None:
