@@ -24,10 +24,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
+import multiprocessing
 import os
 import resource
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -44,13 +45,12 @@ sys.path.insert(0, str(ROOT))
 
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
-import websockets  # noqa: E402
+
+from bench import live_burst, live_clients  # noqa: E402
 
 CHILDREN_PER_GROUP = 10
 STAFF_PER_GROUP = 3
 GUARDIANS_PER_CHILD = 2
-SUBSCRIPTION = """subscription($after: String) {
-  messageAdded(after: $after) { cursor node { id sentAt } } }"""
 COMPRESSION = True  # permessage-deflate, as browsers negotiate it (--no-compression)
 SEND = """mutation($input: SendMessageInput!) {
   sendMessage(input: $input) { __typename } }"""
@@ -61,6 +61,10 @@ class Dataset:
     parent_tokens: list[str] = field(default_factory=list)
     # per conversation: (global id, token of one of its staff members)
     conversations: list[tuple[str, str]] = field(default_factory=list)
+    # per conversation, for messages written straight into the database (bursts):
+    # (conversation id, child id, group id, staff author id)
+    rows: list[tuple[int, int, int, int]] = field(default_factory=list)
+    organisation_id: int = 0
 
 
 def free_port() -> int:
@@ -206,7 +210,7 @@ async def build(url: str, parents: int) -> Dataset:
                 )
             )
         await Session.bulk_create(sessions, batch_size=1000)
-        data = Dataset(parent_tokens=[tokens[p.id] for p in parent_rows])
+        data = Dataset(parent_tokens=[tokens[p.id] for p in parent_rows], organisation_id=org.id)
         conversations = await Conversation.filter(organisation=org).order_by("id")
         for i, conversation in enumerate(conversations):
             group_index = i // CHILDREN_PER_GROUP
@@ -214,23 +218,29 @@ async def build(url: str, parents: int) -> Dataset:
             data.conversations.append(
                 (to_global_id("Conversation", conversation.id), tokens[staff.id])
             )
+            data.rows.append(
+                (conversation.id, conversation.child_id, conversation.group_id, staff.id)  # type: ignore[attr-defined]
+            )
         return data
     finally:
         await Tortoise.close_connections()
 
 
 class Server:
-    def __init__(self, env: dict[str, str], profile: str | None = None) -> None:
+    def __init__(self, env: dict[str, str], args: argparse.Namespace) -> None:
         self.port = free_port()
         self.log = Path(f"/tmp/ouderlink-bench-{self.port}.log")
         module = "uvicorn"
-        if profile:
+        if args.profile or args.tracemalloc:
             module = "bench.profiled_server"
-            env = {**env, "BENCH_PROFILE_OUT": f"{profile}/server-{self.port}.prof"}
+        if args.profile:
+            env = {**env, "BENCH_PROFILE_OUT": f"{args.profile}/server-{self.port}.prof"}
+        if args.tracemalloc:
+            env = {**env, "BENCH_TRACEMALLOC_OUT": f"{args.tracemalloc}/server-{self.port}"}
         self.process = subprocess.Popen(
             [
                 *(sys.executable, "-m", module, "server:app", "--port", str(self.port)),
-                *("--host", "127.0.0.1", "--log-level", "warning"),
+                *("--host", "127.0.0.1", "--log-level", "warning", *args.uvicorn),
             ],
             cwd=ROOT,
             env={**os.environ, **env},
@@ -238,13 +248,17 @@ class Server:
             stderr=subprocess.STDOUT,
         )
 
+    def snapshot(self) -> None:
+        """A tracemalloc snapshot (with --tracemalloc)."""
+        self.process.send_signal(signal.SIGUSR1)
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     async def ready(self) -> None:
         async with httpx.AsyncClient() as http:
-            for _ in range(300):
+            for _ in range(1800):
                 if self.process.poll() is not None:
                     raise RuntimeError(self.log.read_text())
                 with contextlib.suppress(httpx.HTTPError):
@@ -259,67 +273,6 @@ class Server:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-
-
-class Parent:
-    """One connected parent: a socket with one subscription, recording latencies."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-        self.latencies: list[float] = []
-        self.received = 0
-        self.ws = None
-        self.task: asyncio.Task | None = None
-
-    async def connect(self, server: Server, after: str) -> None:
-        self.ws = await websockets.connect(
-            f"ws://127.0.0.1:{server.port}/graphql",
-            subprotocols=["graphql-transport-ws"],
-            open_timeout=60,
-            ping_interval=None,
-            max_queue=None,
-            compression="deflate" if COMPRESSION else None,
-        )
-        await self.ws.send(
-            json.dumps({"type": "connection_init", "payload": {"token": self.token}})
-        )
-        ack = json.loads(await self.ws.recv())
-        assert ack["type"] == "connection_ack", ack
-        payload = {"query": SUBSCRIPTION, "variables": {"after": after}}
-        await self.ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
-        self.task = asyncio.create_task(self.read())
-
-    async def read(self) -> None:
-        with contextlib.suppress(websockets.ConnectionClosed):
-            async for raw in self.ws:
-                now = time.time()
-                message = json.loads(raw)
-                if message["type"] == "ping":
-                    await self.ws.send('{"type":"pong"}')
-                elif message["type"] == "next":
-                    node = message["payload"]["data"]["messageAdded"]["node"]
-                    sent = datetime.fromisoformat(node["sentAt"]).timestamp()
-                    self.latencies.append(now - sent)
-                    self.received += 1
-                elif message["type"] in ("error", "complete"):
-                    print("subscription ended:", message, file=sys.stderr)
-                    return
-
-    async def close(self) -> None:
-        if self.task:
-            self.task.cancel()
-        if self.ws:
-            with contextlib.suppress(Exception):
-                await self.ws.close()
-
-
-async def wait_for(parents: list[Parent], expected: int, seconds: float) -> None:
-    deadline = time.time() + seconds
-    while sum(p.received for p in parents) < expected:
-        if time.time() > deadline:
-            got = sum(p.received for p in parents)
-            raise TimeoutError(f"received {got} of {expected} deliveries")
-        await asyncio.sleep(0.05)
 
 
 async def send_all(
@@ -354,6 +307,87 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+class Clients:
+    """The parents, spread over client processes (one Python process cannot drive
+    thousands of sockets and measure them at the same time)."""
+
+    def __init__(self, pairs: list[tuple[str, int]], processes: int, after: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.pipes = []
+        self.processes = []
+        for k in range(processes):
+            share = pairs[k::processes]
+            mine, theirs = context.Pipe()
+            process = context.Process(
+                target=live_clients.main,
+                args=(theirs, [t for t, _ in share], [p for _, p in share], after, COMPRESSION),
+                daemon=True,
+            )
+            process.start()
+            self.pipes.append(mine)
+            self.processes.append(process)
+
+    async def ask(self, *command: str) -> list:
+        for pipe in self.pipes:
+            pipe.send(command)
+        return [await asyncio.to_thread(pipe.recv) for pipe in self.pipes]
+
+    async def connected(self) -> int:
+        return sum(n for _, n in [await asyncio.to_thread(p.recv) for p in self.pipes])
+
+    async def wait_for(self, expected: int, seconds: float) -> float:
+        """Until the clients received `expected` deliveries; returns when (time.time())."""
+        deadline = time.time() + seconds
+        while True:
+            got = sum(await self.ask("count"))
+            if got >= expected:
+                return time.time()
+            if time.time() > deadline:
+                raise TimeoutError(f"received {got} of {expected} deliveries")
+            await asyncio.sleep(0.02)
+
+    async def stats(self) -> tuple[list[float], float]:
+        answers = await self.ask("stats")
+        return [lat for _, lats, _ in answers for lat in lats], sum(c for _, _, c in answers)
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.ask("stop"), 60)
+        for process in self.processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def latency_line(latencies: list[float]) -> str:
+    return (
+        f"p50 {percentile(latencies, 50) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 99) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms"
+    )
+
+
+async def settled_rss(servers: list[Server], seconds: float = 30) -> list[int]:
+    """The servers' RSS once it stops moving (subscriptions finished starting)."""
+    previous = [rss_kib(s.process.pid) for s in servers]
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        await asyncio.sleep(1)
+        current = [rss_kib(s.process.pid) for s in servers]
+        if abs(sum(current) - sum(previous)) < 0.002 * sum(previous):
+            return current
+        previous = current
+    return previous
+
+
+def server_cpu(servers: list[Server]) -> float:
+    return sum(cpu_seconds(s.process.pid) for s in servers)
+
+
 async def run(args: argparse.Namespace) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(
@@ -363,91 +397,137 @@ async def run(args: argparse.Namespace) -> None:
     name = f"ouderlink_bench_{os.getpid()}"
     admin = urlunparse(base._replace(scheme="postgresql", path="/postgres"))
     url = urlunparse(base._replace(path=f"/{name}"))
+    direct = urlunparse(base._replace(scheme="postgresql", path=f"/{name}"))
     conn = await asyncpg.connect(admin)
     await conn.execute(f'CREATE DATABASE "{name}"')
     await conn.close()
     servers: list[Server] = []
-    parents: list[Parent] = []
+    clients: Clients | None = None
     try:
         started = time.time()
         data = await build(url, args.parents)
         print(
             f"dataset: {len(data.parent_tokens)} parents, {len(data.conversations)} "
-            f"conversations, built in {time.time() - started:.1f}s"
+            f"conversations (2 guardians and 3 staff each), built in {time.time() - started:.1f}s"
         )
         run_id = uuid.uuid4().hex[:8]
+        prefix = f"ouderlink-bench-{run_id}:"
         env = {
             "OUDERLINK_ENV": "test",
             "DATABASE_URL": f"{url}?maxsize={args.pool}",
             "REDIS_URL": args.redis,
-            "BROADCAST_CHANNEL_PREFIX": f"ouderlink-bench-{run_id}:",
+            "BROADCAST_CHANNEL_PREFIX": prefix,
             "BROADCAST_CLIENT_NAME": f"ouderlink-bench-{run_id}",
             "NOTIFICATIONS_WORKER": "false",
             "EXPIRY_INTERVAL_SECONDS": "0",
+            **dict(kv.split("=", 1) for kv in args.server_env),
         }
-        servers = [Server(env, args.profile), Server(env, args.profile)]
+        servers = [Server(env, args), Server(env, args)]
         for server in servers:
             await server.ready()
         async with httpx.AsyncClient() as http:
-            response = await http.post(
-                f"{servers[0].url}/graphql",
-                json={"query": "{ viewer { eventCursor } }"},
-                headers={"Authorization": f"Bearer {data.parent_tokens[0]}"},
-            )
+            for server in servers:  # warm both (imports, pools) before the baseline
+                for _ in range(5):
+                    response = await http.post(
+                        f"{server.url}/graphql",
+                        json={"query": "{ viewer { eventCursor } }"},
+                        headers={"Authorization": f"Bearer {data.parent_tokens[0]}"},
+                    )
             after = response.json()["data"]["viewer"]["eventCursor"]
-        await asyncio.sleep(1)
-        before = [rss_kib(s.process.pid) for s in servers]
-        parents = [Parent(token) for token in data.parent_tokens]
+        before = await settled_rss(servers, 5)
+        if args.tracemalloc:
+            for server in servers:
+                server.snapshot()
+        n = len(data.parent_tokens)
+        processes = args.client_processes or max(1, min(8, n // 1000))
+        pairs = [(t, servers[i % 2].port) for i, t in enumerate(data.parent_tokens)]
         started = time.time()
-        semaphore = asyncio.Semaphore(200)
-
-        async def connect(i: int, parent: Parent) -> None:
-            async with semaphore:
-                await parent.connect(servers[i % 2], after)
-
-        await asyncio.gather(*(connect(i, p) for i, p in enumerate(parents)))
-        print(f"connected {len(parents)} parents in {time.time() - started:.1f}s")
+        clients = Clients(pairs, processes, after)
+        assert await clients.connected() == n
+        print(
+            f"connected {n} parents over {processes} client processes in "
+            f"{time.time() - started:.1f}s"
+        )
+        idle = await settled_rss(servers)
+        per_idle = (sum(idle) - sum(before)) / n
+        print(
+            f"server RSS before/after connecting idle parents: {sum(before) / 1024:.1f} MiB -> "
+            f"{sum(idle) / 1024:.1f} MiB = {per_idle:.1f} KiB per idle connection "
+            f"({per_idle * 1.024:.1f} KB)"
+        )
+        if args.tracemalloc:
+            for server in servers:
+                server.snapshot()
+            await asyncio.sleep(5)
+        if args.idle_only:
+            return
+        burst_args = (direct, args.redis, prefix, data.organisation_id, data.rows)
         # Warm up: one message per conversation, delivered to both guardians.
-        await send_all(servers, data.conversations, 1, args.concurrency)
-        await wait_for(parents, len(data.conversations) * GUARDIANS_PER_CHILD, 300)
-        await asyncio.sleep(1)
-        after_connect = [rss_kib(s.process.pid) for s in servers]
-        for parent in parents:
-            parent.latencies.clear()
-            parent.received = 0
-        cpu_before = [cpu_seconds(s.process.pid) for s in servers]
-        client_cpu = time.process_time()
-        expected = len(data.conversations) * GUARDIANS_PER_CHILD * args.rounds
+        sent = await live_burst.burst(*burst_args, 1)
+        await clients.wait_for(sent * GUARDIANS_PER_CHILD, 300)
+        await clients.ask("reset")
+
+        # 1. Latency: staff send through the API (sendMessage on both processes).
+        messages = min(args.messages, len(data.conversations))
+        cpu = server_cpu(servers)
         started = time.time()
-        await send_all(servers, data.conversations, args.rounds, args.concurrency)
+        await send_all(servers, data.conversations[:messages], 1, args.concurrency)
         sent_in = time.time() - started
-        await wait_for(parents, expected, 600)
-        elapsed = time.time() - started
-        latencies = [lat for p in parents for lat in p.latencies]
-        server_cpu = sum(
-            cpu_seconds(s.process.pid) - c for s, c in zip(servers, cpu_before, strict=True)
-        )
-        per_connection = (sum(after_connect) - sum(before)) / len(parents)
-        print(f"messages sent: {len(data.conversations) * args.rounds} in {sent_in:.1f}s")
-        print(f"deliveries: {len(latencies)} (expected {expected}) in {elapsed:.1f}s")
-        print(f"deliveries per second: {len(latencies) / elapsed:.0f}")
+        await clients.wait_for(messages * GUARDIANS_PER_CHILD, 300)
+        latencies, _ = await clients.stats()
+        api_cpu = server_cpu(servers) - cpu
         print(
-            f"latency commit->receipt: p50 {percentile(latencies, 50) * 1000:.1f} ms, "
-            f"p99 {percentile(latencies, 99) * 1000:.1f} ms, "
-            f"max {max(latencies) * 1000:.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms"
+            f"\n[api] {messages} messages through sendMessage by {args.concurrency} senders in "
+            f"{sent_in:.1f}s ({messages / sent_in:.0f}/s), {len(latencies)} deliveries; "
+            f"server CPU {api_cpu / messages * 1000:.1f} ms per message incl. its deliveries"
         )
+        print(f"[api] latency commit->receipt: {latency_line(latencies)}")
+        api_p99 = percentile(latencies, 99)
+
+        # 2. Throughput: bursts committed straight into the database.
+        best = 0.0
+        burst_latencies: list[float] = []
+        for round_ in range(args.bursts):
+            await clients.ask("reset")
+            cpu = server_cpu(servers)
+            client_cpu = sum(c for _, _, c in await clients.ask("stats"))
+            started = time.time()
+            sent = await live_burst.burst(*burst_args, args.burst)
+            committed = time.time()
+            done = await clients.wait_for(sent * GUARDIANS_PER_CHILD, 600)
+            latencies, client_after = await clients.stats()
+            used = server_cpu(servers) - cpu
+            elapsed = done - committed
+            rate = len(latencies) / elapsed / len(servers)
+            best = max(best, rate)
+            burst_latencies += latencies
+            print(
+                f"\n[burst {round_ + 1}] {sent} messages committed in {committed - started:.1f}s, "
+                f"{len(latencies)} deliveries in {elapsed:.2f}s after commit: "
+                f"{rate:.0f} per second per process"
+            )
+            print(f"[burst {round_ + 1}] latency commit->receipt: {latency_line(latencies)}")
+            print(
+                f"[burst {round_ + 1}] server CPU {used:.1f}s = "
+                f"{used / len(latencies) * 1e6:.0f} µs per delivery; client CPU "
+                f"{client_after - client_cpu:.1f}s over {processes} processes "
+                f"({(client_after - client_cpu) / elapsed / processes * 100:.0f}% of a core each)"
+            )
+        loaded = [rss_kib(s.process.pid) for s in servers]
+        print(f"\nserver RSS after the bursts: {sum(loaded) / 1024:.1f} MiB")
+        print("\ntargets (issue 8):")
         print(
-            f"server RSS before/after connecting: {sum(before) / 1024:.1f} MiB -> "
-            f"{sum(after_connect) / 1024:.1f} MiB = {per_connection:.1f} KiB per connection"
+            f"  p99 commit->receipt <= 50 ms (api):     {api_p99 * 1000:8.1f} ms  "
+            f"{verdict(api_p99 <= 0.05)}"
         )
+        print(f"  >= 20,000 deliveries/s per process:     {best:8.0f}     {verdict(best >= 20000)}")
         print(
-            f"server CPU during sending: {server_cpu:.1f}s "
-            f"({server_cpu / max(len(latencies), 1) * 1e6:.0f} µs per delivery incl. the "
-            f"mutations); client CPU {time.process_time() - client_cpu:.1f}s"
+            f"  <= 30 KB server memory per idle socket: {per_idle * 1.024:8.1f} KB  "
+            f"{verdict(per_idle * 1.024 <= 30)}"
         )
     finally:
-        for parent in parents:
-            await parent.close()
+        if clients is not None:
+            await clients.stop()
         for server in servers:
             server.stop()
         conn = await asyncpg.connect(admin)
@@ -458,10 +538,32 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parents", type=int, default=100, help="100, 1000, 5000, ...")
-    parser.add_argument("--rounds", type=int, default=3, help="messages per conversation")
-    parser.add_argument("--concurrency", type=int, default=16, help="concurrent senders")
+    parser.add_argument(
+        "--messages", type=int, default=500, help="messages sent through the API (latency)"
+    )
+    parser.add_argument("--concurrency", type=int, default=4, help="concurrent API senders")
+    parser.add_argument("--burst", type=int, default=4, help="messages per conversation per burst")
+    parser.add_argument("--bursts", type=int, default=2, help="bursts (throughput)")
+    parser.add_argument(
+        "--client-processes", type=int, default=0, help="default: one per 1,000 parents (max 8)"
+    )
+    parser.add_argument(
+        "--server-env", action="append", default=[], help="NAME=value for the servers"
+    )
     parser.add_argument("--pool", type=int, default=20, help="database connections per server")
     parser.add_argument("--profile", help="directory for a cProfile of each server process")
+    parser.add_argument(
+        "--tracemalloc", help="directory for tracemalloc snapshots before/after connecting"
+    )
+    parser.add_argument(
+        "--idle-only", action="store_true", help="stop after measuring idle connections"
+    )
+    parser.add_argument(
+        "--uvicorn",
+        action="append",
+        default=[],
+        help="an argument for uvicorn, e.g. --uvicorn=--ws=wsproto",
+    )
     parser.add_argument(
         "--no-compression",
         action="store_true",

@@ -1,5 +1,11 @@
-"""`uvicorn server:app` under cProfile, for the benchmarks (`--profile DIR`): the profile of
-the whole process is written to `$BENCH_PROFILE_OUT` when the process is terminated."""
+"""`uvicorn server:app` with instruments, for the benchmarks:
+
+- `BENCH_PROFILE_OUT=<file>`: the whole process runs under cProfile, written out when the
+  process is terminated (`bench.live_delivery --profile DIR`);
+- `BENCH_TRACEMALLOC_OUT=<prefix>`: tracemalloc runs, and every SIGUSR1 writes a snapshot to
+  `<prefix>.<n>` (`bench.live_delivery --tracemalloc DIR` takes one before and one after the
+  idle parents connect).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,34 @@ import cProfile
 import os
 import signal
 import sys
+import tracemalloc
+from itertools import count
 
 import uvicorn
 
 
 def main() -> None:
-    out = os.environ["BENCH_PROFILE_OUT"]
-    profile = cProfile.Profile()
+    profile_out = os.environ.get("BENCH_PROFILE_OUT")
+    trace_out = os.environ.get("BENCH_TRACEMALLOC_OUT")
+    profile = cProfile.Profile() if profile_out else None
 
     def stop(*_: object) -> None:
-        profile.disable()
-        profile.dump_stats(out)
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(profile_out)
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    profile.enable()
+    if trace_out:
+        tracemalloc.start(8)
+        numbers = count()
+
+        def snapshot(*_: object) -> None:
+            tracemalloc.take_snapshot().dump(f"{trace_out}.{next(numbers)}")
+
+        signal.signal(signal.SIGUSR1, snapshot)
+    if profile is not None:
+        profile.enable()
     uvicorn.main.main(args=sys.argv[1:], standalone_mode=True)
 
 

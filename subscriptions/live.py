@@ -51,7 +51,7 @@ from graphql import GraphQLError
 from starlette.websockets import WebSocket, WebSocketState
 
 import settings
-from resolvers.dataloaders import Loaders
+from resolvers.lazy_loaders import LazyLoaders
 from schema.errors import bad_input, coded, forbidden, not_found, unauthenticated
 from schema.relay import decode_cursor, encode_cursor
 from services import auth, clock
@@ -197,7 +197,7 @@ async def live_events(
         # 1. From the table: everything after the cursor the feed will not hand us.
         replay_until = tap.position
         while last < replay_until and not too_slow.is_set():
-            info.context.loaders = Loaders(principal)  # nothing cached across batches
+            info.context.loaders = LazyLoaders(principal)  # nothing cached across batches
             batch, session_live, _ = await asyncio.gather(
                 events_after(principal.organisation_id, scope.topics, scope.types, last, _BATCH),
                 auth.session_is_live(principal.session_id),
@@ -214,6 +214,7 @@ async def live_events(
                     yield event, node
             if len(batch) < _BATCH:
                 replay_until = 0
+        info.context.loaders = LazyLoaders(principal)  # the replay's go
         # 2. Live: what the feed hands us (skipping what the table already gave).
         current: Batch | None = None
         while True:
@@ -227,13 +228,16 @@ async def live_events(
                     current = batch_of
                     if principal.session_id not in await batch_of.sessions():
                         raise _Ended("Session ended")
-                    info.context.loaders = Loaders(principal)  # nothing cached across batches
+                    info.context.loaders = LazyLoaders(principal)  # nothing cached across batches
                 last = event.id
                 node = await load(event)
                 if node is not None:
                     yield event, node
                 continue
             tap.wake.clear()
+            if current is not None:  # idle from here: let the batch's loaders go
+                info.context.loaders = LazyLoaders(principal)
+                current = None
             expiry = (expires_at - clock.now()).total_seconds()
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(max(min(next_poll - loop.time(), expiry), 0)):
@@ -251,7 +255,7 @@ async def live_events(
                     tap.retarget(fresh.topics, fresh.types)
                     scope, until = fresh, tap.position
                     while last < until:
-                        info.context.loaders = Loaders(principal)
+                        info.context.loaders = LazyLoaders(principal)
                         batch = await events_after(
                             principal.organisation_id, scope.topics, scope.types, last, _BATCH
                         )

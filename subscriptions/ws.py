@@ -23,7 +23,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
 import settings
-from resolvers.dataloaders import Loaders
+from resolvers.lazy_loaders import LazyLoaders
 from services import auth
 
 CLOSE_SESSION_ENDED = 4401
@@ -47,7 +47,7 @@ async def _session_still_live(handler: Any) -> bool:
         await handler.websocket.close(code=CLOSE_SESSION_ENDED, reason="Session ended")
         return False
     if hasattr(context, "loaders"):
-        context.loaders = Loaders(principal)
+        context.loaders = LazyLoaders(principal)
     return True
 
 

@@ -1,0 +1,117 @@
+"""The parents' side of `bench.live_delivery`: one client process holding a share of the
+WebSockets (graphql-transport-ws, one `messageAdded` subscription each), recording the
+latency from each message's `sentAt` to its receipt. Driven over a `multiprocessing` pipe:
+
+    ("count",) -> deliveries so far          ("reset",) -> forget what was received
+    ("stats",) -> (deliveries, latencies, CPU seconds of this process)     ("stop",)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import resource
+import sys
+import time
+from datetime import datetime
+from multiprocessing.connection import Connection
+
+import websockets
+
+SUBSCRIPTION = """subscription($after: String) {
+  messageAdded(after: $after) { cursor node { id sentAt } } }"""
+
+
+class Parent:
+    """One connected parent: a socket with one subscription."""
+
+    __slots__ = ("latencies", "task", "token", "ws")
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.latencies: list[float] = []
+        self.ws = None
+        self.task: asyncio.Task | None = None
+
+    async def connect(self, port: int, after: str, compression: bool) -> None:
+        self.ws = await websockets.connect(
+            f"ws://127.0.0.1:{port}/graphql",
+            subprotocols=["graphql-transport-ws"],
+            open_timeout=120,
+            ping_interval=None,
+            max_queue=None,
+            compression="deflate" if compression else None,
+        )
+        await self.ws.send(
+            json.dumps({"type": "connection_init", "payload": {"token": self.token}})
+        )
+        ack = json.loads(await self.ws.recv())
+        assert ack["type"] == "connection_ack", ack
+        payload = {"query": SUBSCRIPTION, "variables": {"after": after}}
+        await self.ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        self.task = asyncio.create_task(self.read())
+
+    async def read(self) -> None:
+        with contextlib.suppress(websockets.ConnectionClosed):
+            async for raw in self.ws:
+                now = time.time()
+                message = json.loads(raw)
+                if message["type"] == "ping":
+                    await self.ws.send('{"type":"pong"}')
+                elif message["type"] == "next":
+                    sent = message["payload"]["data"]["messageAdded"]["node"]["sentAt"]
+                    self.latencies.append(now - datetime.fromisoformat(sent).timestamp())
+                elif message["type"] in ("error", "complete"):
+                    print("subscription ended:", message, file=sys.stderr)
+                    return
+
+    async def close(self) -> None:
+        if self.task:
+            self.task.cancel()
+        if self.ws:
+            with contextlib.suppress(Exception):
+                await self.ws.close()
+
+
+async def _serve(
+    conn: Connection, tokens: list[str], ports: list[int], after: str, compression: bool
+) -> None:
+    parents = [Parent(t) for t in tokens]
+    semaphore = asyncio.Semaphore(100)
+
+    async def connect(parent: Parent, port: int) -> None:
+        async with semaphore:
+            await parent.connect(port, after, compression)
+
+    await asyncio.gather(*(connect(p, ports[i % len(ports)]) for i, p in enumerate(parents)))
+    conn.send(("connected", len(parents)))
+    while True:
+        command = (await asyncio.to_thread(conn.recv))[0]
+        if command == "count":
+            conn.send(sum(len(p.latencies) for p in parents))
+        elif command == "reset":
+            for parent in parents:
+                parent.latencies.clear()
+            conn.send("ok")
+        elif command == "stats":
+            latencies = [lat for p in parents for lat in p.latencies]
+            conn.send((len(latencies), latencies, time.process_time()))
+        elif command == "stop":
+            await asyncio.gather(*(p.close() for p in parents))
+            conn.send("bye")
+            return
+
+
+def main(
+    conn: Connection, tokens: list[str], ports: list[int], after: str, compression: bool
+) -> None:
+    """Entry point of a client process (`multiprocessing.Process(target=main, ...)`)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 2 * len(tokens) + 256)), hard))
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(_serve(conn, tokens, ports, after, compression))
+    else:
+        uvloop.run(_serve(conn, tokens, ports, after, compression))

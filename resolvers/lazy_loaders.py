@@ -1,0 +1,42 @@
+"""DataLoaders made on first use, for long-lived WebSocket connections.
+
+A `Loaders` set holds some forty DataLoaders (about 12 KB). An idle live connection needs
+none of them, so its operations and each batch of live deliveries get a `LazyLoaders`: it
+stands in for `Loaders(principal)` and builds the real set only when a resolver reaches for
+it (and the set goes with the batch, see `subscriptions.live`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from resolvers.dataloaders import Loaders
+from services.principal import Principal
+
+
+class LazyLoaders:
+    """`Loaders(principal)`, built on first attribute access."""
+
+    __slots__ = ("_principal", "_real")
+
+    def __init__(self, principal: Principal | None) -> None:
+        object.__setattr__(self, "_principal", principal)
+        object.__setattr__(self, "_real", None)
+
+    @property
+    def real(self) -> Loaders:
+        real = self._real
+        if real is None:
+            real = Loaders(self._principal)
+            object.__setattr__(self, "_real", real)
+        return real
+
+    @property
+    def built(self) -> bool:
+        return self._real is not None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.real, name, value)
