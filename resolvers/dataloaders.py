@@ -107,6 +107,13 @@ class Loaders:
             )
         return await self._visible_child_ids
 
+    def visible_child_ids_now(self) -> list[int] | None:
+        """The visible children when they are known already (else None: await the above)."""
+        known = self._visible_child_ids
+        if known is None or not known.done() or known.cancelled() or known.exception():
+            return None
+        return known.result()
+
     async def today(self) -> date:
         """Today where the principal's organisation is, computed once per request."""
         if self._today is None:

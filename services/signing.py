@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
+import functools
 import hmac
 import json
 from datetime import datetime
@@ -42,12 +42,17 @@ def _b64decode(text: str) -> bytes:
 
 
 def _key(purpose: str) -> bytes:
-    secret = str(settings.SECRET_KEY).encode()
-    return hmac.new(secret, f"ouderlink.signing:{purpose}".encode(), hashlib.sha256).digest()
+    return _derived_key(str(settings.SECRET_KEY), purpose)
+
+
+@functools.lru_cache(maxsize=32)
+def _derived_key(secret: str, purpose: str) -> bytes:
+    """Derived once per purpose (a home screen signs hundreds of addresses)."""
+    return hmac.digest(secret.encode(), f"ouderlink.signing:{purpose}".encode(), "sha256")
 
 
 def _mac(purpose: str, payload_b64: str) -> bytes:
-    return hmac.new(_key(purpose), f"{purpose}.{payload_b64}".encode(), hashlib.sha256).digest()
+    return hmac.digest(_key(purpose), f"{purpose}.{payload_b64}".encode(), "sha256")
 
 
 def sign(purpose: str, claims: dict[str, Any], expires_at: datetime) -> str:

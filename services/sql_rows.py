@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from tortoise import connections
+from tortoise import connections, fields
 from tortoise.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -95,15 +96,36 @@ def _sqlite_value(value: Any) -> Any:
     return json.dumps(list(value)) if isinstance(value, list | tuple) else value
 
 
-_COLUMNS: dict[type[Model], list[tuple[str, Any]]] = {}
+def _moment(value: Any) -> Any:
+    """A timestamp as JSON has it (ISO 8601), aware and in UTC like Tortoise's (C-speed)."""
+    if not isinstance(value, str):
+        return value
+    moment = datetime.fromisoformat(value)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _fields(model: type[Model]) -> list[tuple[str, Any]]:
+def _day(value: Any) -> Any:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _converter(field: Any) -> Callable[[Any], Any]:
+    if isinstance(field, fields.DatetimeField):
+        return _moment
+    if isinstance(field, fields.DateField):
+        return _day
+    return field.to_python_value  # type: ignore[no-any-return]
+
+
+_COLUMNS: dict[type[Model], list[tuple[str, Callable[[Any], Any]]]] = {}
+
+
+def _fields(model: type[Model]) -> list[tuple[str, Callable[[Any], Any]]]:
     found = _COLUMNS.get(model)
     if found is None:
         meta = model._meta
         found = _COLUMNS[model] = [
-            (column, meta.fields_map[name]) for name, column in meta.fields_db_projection.items()
+            (column, _converter(meta.fields_map[name]))
+            for name, column in meta.fields_db_projection.items()
         ]
     return found
 
@@ -114,12 +136,12 @@ def _columns(model: type[Model]) -> list[str]:
 
 def instances(model: type[M], rows: list[dict[str, Any]] | None) -> list[M]:
     """Model instances from JSON rows (values converted by each field, as a query would)."""
-    fields = _fields(model)
+    converters = _fields(model)
     found: list[M] = []
     for row in rows or ():
         values = {}
-        for column, field in fields:
+        for column, convert in converters:
             value = row.get(column)
-            values[column] = None if value is None else field.to_python_value(value)
+            values[column] = None if value is None else convert(value)
         found.append(model._init_from_db(**values))
     return found

@@ -5,9 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from models import Group as GroupModel
-from models import MediaStatus
+from models import MediaFile, MediaStatus
 from models import User as UserModel
 from models.base import CareType as CareTypeValue
+from resolvers.loaded import now_or_later
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.types.locations import Location
@@ -39,8 +40,9 @@ class Group:
         )
 
     @strawberry.field
-    async def location(self, info: Info) -> Location:
-        return Location.from_model(await info.context.loaders.location_by_id.load(self.location_pk))
+    def location(self, info: Info) -> Location:
+        loader = info.context.loaders.location_by_id
+        return now_or_later(loader, self.location_pk, Location.from_model)
 
 
 @strawberry.type(description="A member of staff as parents see them: name and photo.")
@@ -66,11 +68,14 @@ class StaffMember:
         return f"{self.first_name} {self.last_name}".strip()
 
     @strawberry.field
-    async def photo(self, info: Info) -> Media | None:
+    def photo(self, info: Info) -> Media | None:
         if self.photo_pk is None:
             return None
-        photo = await info.context.loaders.media_by_id.load(self.photo_pk)
-        return Media.from_model(photo) if photo and photo.status == MediaStatus.READY else None
+        return now_or_later(info.context.loaders.media_by_id, self.photo_pk, _ready_photo)
+
+
+def _ready_photo(photo: MediaFile | None) -> Media | None:
+    return Media.from_model(photo) if photo and photo.status == MediaStatus.READY else None
 
 
 __all__ = ["CareType", "Group", "StaffMember"]

@@ -7,6 +7,7 @@ from datetime import date, time
 import strawberry
 
 from models import Placement as PlacementModel
+from resolvers.loaded import now_or_later
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.types.groups import CareType, Group
@@ -47,5 +48,5 @@ class Placement:
         )
 
     @strawberry.field
-    async def group(self, info: Info) -> Group:
-        return Group.from_model(await info.context.loaders.group_by_id.load(self.group_pk))
+    def group(self, info: Info) -> Group:
+        return now_or_later(info.context.loaders.group_by_id, self.group_pk, Group.from_model)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models import MediaStatus, TimelineItem
+from models import User as UserModel
+from resolvers.loaded import MISSING, now_or_later, peek
 from schema.context import Info
 from schema.ids import to_global_id
 from schema.relay import Node
@@ -22,8 +24,12 @@ if TYPE_CHECKING:
 ChildRef = Annotated["Child", strawberry.lazy("schema.types.children")]
 
 
-async def ready_media(info: Info, files: list) -> list[Media]:
+def ready(files: list) -> list[Media]:
     return [Media.from_model(m) for m in files if m.status == MediaStatus.READY]
+
+
+def staff_member(user: UserModel | None) -> StaffMember | None:
+    return StaffMember.from_model(user) if user else None
 
 
 @strawberry.type(description="Photos and/or videos with a caption, posted by group staff.")
@@ -45,27 +51,41 @@ class PhotoPost(Node):
             posted_at=item.posted_at,
         )
 
+    # Synchronous when the loaders hold the rows already (after the children's lookahead):
+    # see resolvers.loaded.
     @strawberry.field
-    async def author(self, info: Info) -> StaffMember | None:
+    def author(self, info: Info) -> StaffMember | None:
         if self.author_pk is None:
             return None
-        user = await info.context.loaders.user_by_id.load(self.author_pk)
-        return StaffMember.from_model(user) if user else None
+        return now_or_later(info.context.loaders.user_by_id, self.author_pk, staff_member)
 
     @strawberry.field
-    async def group(self, info: Info) -> Group:
-        return Group.from_model(await info.context.loaders.group_by_id.load(self.group_pk))
+    def group(self, info: Info) -> Group:
+        return now_or_later(info.context.loaders.group_by_id, self.group_pk, Group.from_model)
 
     @strawberry.field(description="In the order the author chose.")
-    async def media(self, info: Info) -> list[Media]:
-        return await ready_media(
-            info, await info.context.loaders.media_by_timeline_item.load(self.pk)
-        )
+    def media(self, info: Info) -> list[Media]:
+        return now_or_later(info.context.loaders.media_by_timeline_item, self.pk, ready)
 
     @strawberry.field(
         description="The children this post is about — only those the viewer may see."
     )
-    async def children(self, info: Info) -> list[ChildRef]:
+    def children(self, info: Info) -> list[ChildRef]:
+        from schema.types.children import Child
+
+        loaders = info.context.loaders
+        visible, linked = (
+            loaders.visible_child_ids_now(),
+            peek(loaders.child_ids_by_timeline_item, self.pk),
+        )
+        if visible is not None and linked is not MISSING:
+            shown = set(visible)
+            rows = [peek(loaders.child_by_id, c) for c in linked if c in shown]
+            if MISSING not in rows:
+                return [Child.from_model(c) for c in rows if c is not None]
+        return self._children_later(info)  # type: ignore[return-value]
+
+    async def _children_later(self, info: Info) -> list[ChildRef]:
         from schema.types.children import Child
 
         loaders = info.context.loaders
