@@ -59,7 +59,7 @@ async def message_added(
         # The message and who may read it now: once per process for every connection that
         # delivers it (a few queries), then a set lookup for this viewer.
         message_id = int(event.payload["message_id"])
-        found = await _messages.load((principal.organisation_id, message_id))
+        found = await _messages.load(event, (principal.organisation_id, message_id))
         if found is None or not found[0].allows(principal):
             return None
         audience, node = found

@@ -60,9 +60,10 @@ class Batch:
 
 
 class Tap:
-    """One subscription's place in a feed: the events it has still to deliver."""
+    """One subscription's place in a feed: the events it has still to deliver. Kept small
+    (an idle one holds no queue and no future: thousands of them sit in every process)."""
 
-    __slots__ = ("_feed", "items", "on_too_slow", "session_id", "topics", "types", "wake")
+    __slots__ = ("_feed", "_items", "_waiter", "on_too_slow", "session_id", "topics", "types")
 
     def __init__(
         self,
@@ -77,8 +78,8 @@ class Tap:
         self.types = types
         self.session_id = session_id
         self.on_too_slow = on_too_slow
-        self.items: deque[tuple[StoredEvent, Batch]] = deque()
-        self.wake = asyncio.Event()
+        self._items: deque[tuple[StoredEvent, Batch]] | None = None
+        self._waiter: asyncio.Future[None] | None = None
         self.retarget(topics, types)
 
     @property
@@ -91,11 +92,36 @@ class Tap:
         self.topics, self.types = topics, types
 
     def offer(self, event: StoredEvent, batch: Batch) -> None:
-        if len(self.items) >= settings.BROADCAST_QUEUE_SIZE:
+        items = self._items
+        if items is None:
+            items = self._items = deque()
+        if len(items) >= settings.BROADCAST_QUEUE_SIZE:
             self.on_too_slow()
             return
-        self.items.append((event, batch))
-        self.wake.set()
+        items.append((event, batch))
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def next(self) -> tuple[StoredEvent, Batch] | None:
+        """The oldest undelivered event, or None."""
+        items = self._items
+        if not items:
+            self._items = None
+            return None
+        return items.popleft()
+
+    async def wait(self, seconds: float) -> None:
+        """Until an event is offered, or for at most `seconds`."""
+        if self._items:
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(max(seconds, 0)):
+                    await self._waiter
+        finally:
+            self._waiter = None
 
     async def close(self) -> None:
         await self._feed.remove(self)
@@ -256,30 +282,32 @@ async def tap(
 
 class SharedLoader(Generic[K, V]):
     """Per-event work shared by every subscription of the process that delivers the event:
-    keys asked for in the same turn of the event loop (the subscriptions a feed batch woke)
-    are loaded together by `load_many`, and a result is reused for `_SHARED_SECONDS` (so a
-    change made since, e.g. someone leaving a group, counts for the next events)."""
+    the feed hands one `StoredEvent` object to all its taps, and `load(event, key)` computes
+    once per such object (a replayed event, read by one subscription, is its own object).
+    Keys asked for in the same turn of the event loop (the subscriptions a feed batch woke)
+    are loaded together by `load_many`."""
 
     def __init__(self, load_many: Callable[[list[K]], Awaitable[dict[K, V]]]) -> None:
         self._load_many = load_many
-        self._cache: dict[K, tuple[float, asyncio.Future[V | None]]] = {}
+        # id(event) -> (when, the event (so its id is not reused meanwhile), the result)
+        self._cache: dict[int, tuple[float, StoredEvent, asyncio.Future[V | None]]] = {}
         self._pending: dict[K, asyncio.Future[V | None]] = {}
 
-    async def load(self, key: K) -> V | None:
+    async def load(self, event: StoredEvent, key: K) -> V | None:
         loop = asyncio.get_running_loop()
         now = loop.time()
-        hit = self._cache.get(key)
-        if hit is None or now - hit[0] > _SHARED_SECONDS or hit[1].get_loop() is not loop:
+        hit = self._cache.get(id(event))
+        if hit is None or hit[1] is not event or hit[2].get_loop() is not loop:
             if len(self._cache) > _SHARED_PRUNE_AT:
-                for old in [k for k, (at, _) in self._cache.items() if now - at > _SHARED_SECONDS]:
+                for old in [k for k, (at, _, _) in self._cache.items() if now - at > _KEEP]:
                     del self._cache[old]
             if not self._pending:
                 loop.call_soon(self._dispatch)
             future = self._pending.get(key)
             if future is None:
                 future = self._pending[key] = loop.create_future()
-            hit = self._cache[key] = (now, future)
-        return await asyncio.shield(hit[1])
+            hit = self._cache[id(event)] = (now, event, future)
+        return await asyncio.shield(hit[2])
 
     def _dispatch(self) -> None:
         pending, self._pending = self._pending, {}
@@ -292,8 +320,7 @@ class SharedLoader(Generic[K, V]):
         try:
             found = await self._load_many(list(pending))
         except Exception as exc:
-            for key, future in pending.items():
-                self._cache.pop(key, None)
+            for future in pending.values():
                 if not future.done():
                     future.set_exception(exc)
                     future.exception()  # retrieved: every waiter gets it anyway
@@ -304,5 +331,5 @@ class SharedLoader(Generic[K, V]):
 
 
 _running: set[asyncio.Task[None]] = set()
-_SHARED_SECONDS = 1.0
-_SHARED_PRUNE_AT = 1000
+_KEEP = 2.0  # seconds an entry is kept once there are many
+_SHARED_PRUNE_AT = 256

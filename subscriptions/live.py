@@ -147,6 +147,21 @@ async def _nothing() -> None:
     return None
 
 
+class _Flag:
+    """A one-way flag (an asyncio.Event costs more memory, and nobody waits on this one)."""
+
+    __slots__ = ("_set",)
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+
 class _Ended(Exception):
     """The session ended (or expired): close the socket with 4401."""
 
@@ -168,7 +183,7 @@ async def live_events(
         raise unauthenticated()
     last = parse_event_cursor(after) if after else None
     scope = await _scope(scope_of)
-    too_slow = asyncio.Event()
+    too_slow = _Flag()
 
     def on_too_slow() -> None:
         if too_slow.is_set():
@@ -220,8 +235,9 @@ async def live_events(
         while True:
             if too_slow.is_set():
                 await asyncio.Event().wait()  # the socket is closing: wait to be cancelled
-            if tap.items:
-                event, batch_of = tap.items.popleft()
+            item = tap.next()
+            if item is not None:
+                event, batch_of = item
                 if event.id <= last:
                     continue
                 if batch_of is not current:
@@ -234,14 +250,11 @@ async def live_events(
                 if node is not None:
                     yield event, node
                 continue
-            tap.wake.clear()
             if current is not None:  # idle from here: let the batch's loaders go
                 info.context.loaders = LazyLoaders(principal)
                 current = None
             expiry = (expires_at - clock.now()).total_seconds()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max(min(next_poll - loop.time(), expiry), 0)):
-                    await tap.wake.wait()
+            await tap.wait(min(next_poll - loop.time(), expiry))
             if clock.now() >= expires_at:
                 raise _Ended("Session expired")
             if loop.time() >= next_poll:
