@@ -107,4 +107,9 @@ app = create_app()
 if __name__ == "__main__":
     import uvicorn
 
-    uvicorn.run("server:app", host=settings.HOST, port=settings.PORT)
+    uvicorn.run(
+        "server:app",
+        host=settings.HOST,
+        port=settings.PORT,
+        ws_per_message_deflate=settings.WS_PER_MESSAGE_DEFLATE,
+    )

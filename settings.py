@@ -90,6 +90,9 @@ LIVE_FEED_POLL_SECONDS: float = config("LIVE_FEED_POLL_SECONDS", cast=float, def
 WS_KEEPALIVE_SECONDS: float = config("WS_KEEPALIVE_SECONDS", cast=float, default=15.0)
 WS_INIT_TIMEOUT_SECONDS: float = config("WS_INIT_TIMEOUT_SECONDS", cast=float, default=5.0)
 WS_MAX_SUBSCRIPTIONS: int = config("WS_MAX_SUBSCRIPTIONS", cast=int, default=20)
+# permessage-deflate for WebSockets started by `python server.py` (about 40 KB more server
+# memory per connection; with `uvicorn` directly: --ws-per-message-deflate true/false).
+WS_PER_MESSAGE_DEFLATE: bool = config("WS_PER_MESSAGE_DEFLATE", cast=bool, default=False)
 # Messages: plain text of at most this many characters, at most this many attachments.
 MESSAGE_MAX_LENGTH: int = config("MESSAGE_MAX_LENGTH", cast=int, default=4000)
 MESSAGE_MAX_ATTACHMENTS: int = config("MESSAGE_MAX_ATTACHMENTS", cast=int, default=10)
