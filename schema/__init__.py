@@ -29,11 +29,17 @@ from schema.types.media import Media
 
 def _extensions() -> list:
     """Factories, so each request gets fresh extension state (the caches are module-level)."""
+    # The depth and alias rules are built once: the validation cache is keyed by the rule
+    # classes, and every QueryDepthLimiter/MaxAliasesLimiter makes new ones (built per
+    # request, every request was validated again).
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.MAX_QUERY_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.MAX_ALIASES).validation_rules,
+    ]
     extensions: list = [
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=settings.MAX_QUERY_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.MAX_ALIASES),
+        lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.MAX_TOKENS),
         # API tokens read only: mutations and subscriptions refused before any resolver.
         TokenReadOnly,
