@@ -1,22 +1,27 @@
-"""Live delivery benchmark (run by hand, not in CI): N parents connected over WebSocket to two
-server processes that share PostgreSQL and Redis, staff sending messages in conversations of
-two guardians and three staff.
+"""Live delivery benchmark (run by hand, not in CI), in the shape of issue 8: N parents
+connected over WebSocket to two server processes that share PostgreSQL and Redis,
+conversations of two guardians and three staff.
 
-    .venv/bin/python -m bench.live_delivery --parents 1000
+    .venv/bin/python -m bench.live_delivery --parents 5000
 
 It creates its own database (dropped afterwards), builds the dataset through the project's
-models, starts two `uvicorn server:app` processes, connects the parents (half to each
-process; each subscribes to `messageAdded` for all their conversations), lets staff send
-`--rounds` messages in every conversation through both processes, and prints:
+models, starts two `uvicorn server:app` processes and connects the parents (half to each
+process; each subscribes to `messageAdded` for all their conversations) from several client
+processes (`bench/live_clients.py`: one Python process cannot drive thousands of sockets
+and time them too). Then:
 
-- delivery latency p50/p99: from the message's `sentAt` (set inside its transaction, just
-  before commit) to its receipt by the parent's client;
-- deliveries per second over the sending phase (first send to last receipt);
-- server memory per connection: the growth of the two processes' RSS from before the
-  parents connected to after they all subscribed, divided by the connections.
+1. memory: the servers' RSS before and after the idle parents connected, per connection;
+2. latency: `--messages` messages sent through `sendMessage` by `--concurrency` staff
+   senders; latency from the message's `sentAt` (set inside its transaction, just before
+   commit) to its receipt, p50/p99;
+3. throughput: `--bursts` bursts of `--burst` messages in every conversation, committed at
+   once straight into the database (`bench/live_burst.py`, the rows `sendMessage` writes),
+   so that delivery, not the mutation, is measured: deliveries per second per process from
+   commit to the last receipt, server CPU per delivery, and the clients' CPU (when a client
+   process is near 100% of a core, the figure says more about the clients than the servers);
 
-The client side (all sockets in this one process) is measured too: when it is the bottleneck
-the figures say more about it than about the server.
+and prints each target of the issue with met/missed. `--profile DIR` and `--tracemalloc DIR`
+instrument the servers (`bench/profiled_server.py`); `--uvicorn=--ws=...` passes options.
 """
 
 from __future__ import annotations
