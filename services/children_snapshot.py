@@ -78,6 +78,13 @@ def _page_cte(q: Statement, after: Position | None) -> str:
         ) WHERE rn <= :limit)"""
 
 
+def _each_id(q: Statement, param: str) -> str:
+    """The ids of list parameter `param` as rows."""
+    if q.postgres:
+        return f"SELECT unnest(:{param}::int[])"
+    return f"SELECT value FROM json_each(:{param})"
+
+
 def _running(q: Statement, alias: str) -> str:
     """Placements of the page's children running on :today or later (services.placements)."""
     return (
@@ -88,19 +95,21 @@ def _running(q: Statement, alias: str) -> str:
 
 def _sql(q: Statement, placements: bool, timeline: TimelineWanted | None) -> str:
     items = "SELECT item_id FROM page"
+    # Id sets as CTEs of UNIONs (one semi-join each: an OR of two IN lists would scan).
     nothing = "SELECT CAST(NULL AS INTEGER)"
-    people, group_ids, ctes = [nothing], [nothing], []
-    children_where = q.in_ids("t.id", "ids")
+    people, group_ids, file_ids, ctes = [nothing], [nothing], [nothing], []
+    child_ids = [_each_id(q, "ids")]
     parts: list[str] = []
     if timeline:
         ctes.append(_page_cte(q, timeline.after))
         people.append(f"SELECT author_id FROM timeline_item WHERE id IN ({items})")
         group_ids.append(f"SELECT group_id FROM timeline_item WHERE id IN ({items})")
-        children_where += (
-            f" OR ({q.in_ids('t.id', 'visible')} AND t.id IN "
-            f"(SELECT child_id FROM timeline_item_child WHERE item_id IN ({items})))"
+        # The children the items are about, those the viewer may see (PhotoPost.children).
+        child_ids.append(
+            f"SELECT child_id FROM timeline_item_child WHERE item_id IN ({items}) "
+            f"AND {q.in_ids('child_id', 'visible')}"
         )
-        file_ids = f"SELECT media_id FROM timeline_media WHERE item_id IN ({items})"
+        file_ids.append(f"SELECT media_id FROM timeline_media WHERE item_id IN ({items})")
         parts += [
             f"{q.rows(TimelineItemChild, 't.id IN (SELECT id FROM page)')} AS positions",
             f"{q.rows(TimelineItem, f't.id IN ({items})')} AS items",
@@ -110,19 +119,19 @@ def _sql(q: Statement, placements: bool, timeline: TimelineWanted | None) -> str
             f"{q.rows(DiaryEntry, f't.id IN (SELECT diary_entry_id FROM timeline_item WHERE id IN ({items}))')}"  # noqa: E501
             " AS diary_entries",
         ]
-    else:
-        file_ids = nothing
     if placements:
         people.append(f"SELECT mentor_id FROM placement p WHERE {_running(q, 'p')}")
         group_ids.append(f"SELECT group_id FROM placement p WHERE {_running(q, 'p')}")
         parts.append(f"{q.rows(Placement, _running(q, 't'), 't.start_date, t.id')} AS placements")
+    file_ids.append("SELECT photo_id FROM app_user WHERE id IN (SELECT * FROM people)")
     ctes.append(f"people AS ({' UNION '.join(people)})")
     ctes.append(f"group_ids AS ({' UNION '.join(group_ids)})")
-    photos = "SELECT photo_id FROM app_user WHERE id IN (SELECT * FROM people)"
+    ctes.append(f"child_ids AS ({' UNION '.join(child_ids)})")
+    ctes.append(f"file_ids AS ({' UNION '.join(file_ids)})")
     parts += [
-        f"{q.rows(Child, children_where)} AS children",
+        f"{q.rows(Child, 't.id IN (SELECT * FROM child_ids)')} AS children",
         f"{q.rows(User, 't.id IN (SELECT * FROM people)')} AS users",
-        f"{q.rows(MediaFile, f't.id IN ({photos}) OR t.id IN ({file_ids})')} AS media",
+        f"{q.rows(MediaFile, 't.id IN (SELECT * FROM file_ids)')} AS media",
         f"{q.rows(Group, 't.id IN (SELECT * FROM group_ids)')} AS groups",
         f"{q.rows(Location, 't.id IN (SELECT location_id FROM childgroup WHERE id IN (SELECT * FROM group_ids))')}"  # noqa: E501
         " AS locations",
