@@ -45,9 +45,9 @@ MAX_PAGE_SIZE: int = config("MAX_PAGE_SIZE", cast=int, default=100)
 # than MAX_QUERY_COST is refused before it runs; every caller (token, user, or address when
 # anonymous) has a leaky bucket of RATE_BUDGET_CAPACITY points refilling at
 # RATE_BUDGET_RESTORE_RATE points a second (shared through Redis when REDIS_URL is set).
-MAX_QUERY_COST: int = config("MAX_QUERY_COST", cast=int, default=5000)
-RATE_BUDGET_CAPACITY: int = config("RATE_BUDGET_CAPACITY", cast=int, default=10000)
-RATE_BUDGET_RESTORE_RATE: float = config("RATE_BUDGET_RESTORE_RATE", cast=float, default=200.0)
+MAX_QUERY_COST: int = config("MAX_QUERY_COST", cast=int, default=10000)
+RATE_BUDGET_CAPACITY: int = config("RATE_BUDGET_CAPACITY", cast=int, default=20000)
+RATE_BUDGET_RESTORE_RATE: float = config("RATE_BUDGET_RESTORE_RATE", cast=float, default=500.0)
 # Automatic persisted queries: kept this long in Redis, or the last APQ_CACHE_SIZE in-process.
 APQ_TTL_SECONDS: int = config("APQ_TTL_SECONDS", cast=int, default=7 * 24 * 3600)
 APQ_CACHE_SIZE: int = config("APQ_CACHE_SIZE", cast=int, default=1000)

@@ -54,15 +54,16 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
     ) -> ExecutionResult:
         resolved = await persisted_queries.resolve(request_data, context)
         if isinstance(resolved, ExecutionResult):
-            return resolved
-        result = await super().execute_single(
-            request=request,
-            request_adapter=request_adapter,
-            sub_response=sub_response,
-            context=context,
-            root_value=root_value,
-            request_data=resolved,
-        )
+            result = resolved  # refused before anything ran
+        else:
+            result = await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=resolved,
+            )
         if request_adapter.method == "GET":
             persisted_queries.add_cache_headers(sub_response, context, result)
         return result

@@ -135,3 +135,16 @@ def bucket() -> LeakyBucket:
     if _in_process is None or (_in_process.capacity, _in_process.restore_rate) != (capacity, rate):
         _in_process = LeakyBucket(capacity, rate)
     return _in_process
+
+
+async def forget_all() -> None:
+    """Forget every bucket: all callers start full. For tests, whose clean databases hand out
+    the same user and token ids again (and so the same callers)."""
+    global _in_process
+    _in_process = None
+    client = redis_client.shared_client()
+    if client is None:
+        return
+    keys = [k async for k in client.scan_iter(match=redis_client.key("budget", "*"), count=500)]
+    if keys:
+        await client.delete(*keys)

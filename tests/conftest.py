@@ -137,7 +137,11 @@ async def _clean() -> None:
 @pytest_asyncio.fixture(loop_scope="session")
 async def db(orm: str) -> AsyncIterator[str]:
     """A clean database for this test."""
+    from services import rate_budget
+
     await _clean()
+    # Query budgets are per user/token id, and a clean database hands out the same ids again.
+    await rate_budget.forget_all()
     yield orm
     clock.set_clock(None)
 

@@ -85,6 +85,7 @@ async def test_the_protocol_works_over_get_with_short_urls(client):
     hit = await client.get("/graphql", params={"extensions": extensions})
     # then (and a hash-only GET is not mistaken for a visit to the IDE)
     assert miss.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    assert miss.headers["cache-control"] == "no-store"  # a miss must not stick in a cache
     assert stored.json()["data"] == {"about": {"apiVersion": "1.0"}}
     assert hit.status_code == 200
     assert hit.json()["data"] == {"about": {"apiVersion": "1.0"}}

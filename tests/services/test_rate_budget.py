@@ -8,6 +8,8 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
+import settings
+from services import rate_budget
 from services.rate_budget import LeakyBucket
 from tests.conftest import REDIS_URL
 
@@ -107,3 +109,14 @@ async def test_redis_down_lets_the_query_run():
         assert budget.allowed
     finally:
         await client.aclose()
+
+
+async def test_forget_all_starts_every_caller_full(db):
+    # given a caller that spent its budget in the configured bucket (Redis when REDIS_URL)
+    spent = await rate_budget.bucket().take("user:1", settings.RATE_BUDGET_CAPACITY)
+    assert spent.allowed
+    assert not (await rate_budget.bucket().take("user:1", 100)).allowed
+    # when
+    await rate_budget.forget_all()
+    # then
+    assert (await rate_budget.bucket().take("user:1", 100)).allowed
