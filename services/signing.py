@@ -14,6 +14,7 @@ import functools
 import hmac
 import json
 from datetime import datetime
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 import settings
@@ -55,10 +56,25 @@ def _mac(purpose: str, payload_b64: str) -> bytes:
     return hmac.digest(_key(purpose), f"{purpose}.{payload_b64}".encode(), "sha256")
 
 
+def _compact_json(body: dict[str, Any]) -> str:
+    """`json.dumps(body, separators=(",", ":"), sort_keys=True)`, the same text, faster for
+    the usual claims (ints and short strings: a page of photos signs hundreds of addresses)."""
+    parts = []
+    for key in sorted(body):
+        value = body[key]
+        if type(value) is int:
+            parts.append(f"{encode_basestring_ascii(key)}:{value}")
+        elif type(value) is str:
+            parts.append(f"{encode_basestring_ascii(key)}:{encode_basestring_ascii(value)}")
+        else:
+            return json.dumps(body, separators=(",", ":"), sort_keys=True)
+    return "{" + ",".join(parts) + "}"
+
+
 def sign(purpose: str, claims: dict[str, Any], expires_at: datetime) -> str:
     """A token carrying `claims` (ids and short strings) until `expires_at`."""
     body = {**claims, "exp": int(expires_at.timestamp())}
-    payload = _b64encode(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
+    payload = _b64encode(_compact_json(body).encode())
     return f"{payload}.{_b64encode(_mac(purpose, payload))}"
 
 
