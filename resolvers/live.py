@@ -7,8 +7,11 @@ the same authorised path as a query, and the loop at the bottom of `message_adde
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 
 from models import Group
+from resolvers.dataloaders import Loaders
+from resolvers.lazy_loaders import LazyLoaders
 from resolvers.node import resolve_node
 from schema.context import Info
 from schema.ids import pk_of, to_global_id
@@ -33,6 +36,18 @@ async def _deliveries(keys: list[tuple[int, int]]) -> dict[tuple[int, int], _Del
         for message_id, audience in (await message_audiences(organisation_id, ids)).items():
             found[(organisation_id, message_id)] = (audience, Message.from_model(audience.message))
     return found
+
+
+def _prime(audience: MessageAudience, loaders: Loaders) -> None:
+    """What the delivery has loaded already: the author, conversation and attachments."""
+    message = audience.message
+    if message.author is not None:  # type: ignore[attr-defined]
+        loaders.user_by_id.prime(message.author_id, message.author)  # type: ignore[attr-defined]
+    loaders.messaging.conversation_by_id.prime(
+        message.conversation_id,  # type: ignore[attr-defined]
+        message.conversation,
+    )
+    loaders.messaging.attachments_by_message.prime(message.id, audience.attachments)
 
 
 _Delivery = tuple[MessageAudience, Message]
@@ -63,11 +78,12 @@ async def message_added(
         if found is None or not found[0].allows(principal):
             return None
         audience, node = found
-        message, loaders = audience.message, info.context.loaders
-        if message.author is not None:  # type: ignore[attr-defined]
-            loaders.user_by_id.prime(message.author_id, message.author)  # type: ignore[attr-defined]
-        loaders.messaging.conversation_by_id.prime(message.conversation_id, message.conversation)  # type: ignore[attr-defined]
-        loaders.messaging.attachments_by_message.prime(message.id, audience.attachments)
+        loaders = info.context.loaders
+        prime = partial(_prime, audience)
+        if isinstance(loaders, LazyLoaders):
+            loaders.when_built(prime)  # only if the selection reaches for them
+        else:
+            prime(loaders)
         return node
 
     async for event, node in live_events(info, scope, after, load):

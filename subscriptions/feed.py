@@ -299,15 +299,25 @@ class SharedLoader(Generic[K, V]):
         hit = self._cache.get(id(event))
         if hit is None or hit[1] is not event or hit[2].get_loop() is not loop:
             if len(self._cache) > _SHARED_PRUNE_AT:
-                for old in [k for k, (at, _, _) in self._cache.items() if now - at > _KEEP]:
-                    del self._cache[old]
+                self._prune(now)
             if not self._pending:
                 loop.call_soon(self._dispatch)
             future = self._pending.get(key)
             if future is None:
                 future = self._pending[key] = loop.create_future()
+            self._cache.pop(id(event), None)  # (re)inserted last: the dict stays in time order
             hit = self._cache[id(event)] = (now, event, future)
         return await asyncio.shield(hit[2])
+
+    def _prune(self, now: float) -> None:
+        """Drop entries older than `_KEEP` (the oldest come first: dicts keep their order)."""
+        old = []
+        for key, (at, _, _) in self._cache.items():
+            if now - at <= _KEEP:
+                break
+            old.append(key)
+        for key in old:
+            del self._cache[key]
 
     def _dispatch(self) -> None:
         pending, self._pending = self._pending, {}
