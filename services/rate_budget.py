@@ -84,15 +84,17 @@ class LeakyBucket:
         self.capacity = capacity
         self.restore_rate = restore_rate
         self.redis = redis
+        # EVALSHA, falling back to EVAL once when Redis does not know the script yet.
+        self._script = redis.register_script(_TAKE) if redis is not None else None
         self.prefix = prefix
         self._local: dict[str, tuple[float, float]] = {}
 
     async def take(self, caller: str, cost: int) -> Budget:
         """Take `cost` points from the caller's bucket, or refuse when they are not there."""
-        if self.redis is not None:
+        if self._script is not None:
             try:
-                allowed, available = await self.redis.eval(
-                    _TAKE, 1, self.prefix + caller, self.capacity, self.restore_rate, cost
+                allowed, available = await self._script(
+                    keys=[self.prefix + caller], args=[self.capacity, self.restore_rate, cost]
                 )
                 return self._budget(bool(int(allowed)), cost, float(available))
             except RedisError as error:
@@ -123,15 +125,23 @@ class LeakyBucket:
 
 
 _in_process: LeakyBucket | None = None
+_shared: LeakyBucket | None = None
 
 
 def bucket() -> LeakyBucket:
     """The bucket from settings: in Redis when REDIS_URL is set, else in this process."""
-    global _in_process
+    global _in_process, _shared
     capacity, rate = settings.RATE_BUDGET_CAPACITY, settings.RATE_BUDGET_RESTORE_RATE
     client = redis_client.shared_client()
     if client is not None:
-        return LeakyBucket(capacity, rate, redis=client, prefix=redis_client.key("budget", ""))
+        prefix = redis_client.key("budget", "")
+        if (
+            _shared is None
+            or _shared.redis is not client
+            or (_shared.capacity, _shared.restore_rate, _shared.prefix) != (capacity, rate, prefix)
+        ):
+            _shared = LeakyBucket(capacity, rate, redis=client, prefix=prefix)
+        return _shared
     if _in_process is None or (_in_process.capacity, _in_process.restore_rate) != (capacity, rate):
         _in_process = LeakyBucket(capacity, rate)
     return _in_process
