@@ -240,13 +240,21 @@ async def live_events(
                 event, batch_of = item
                 if event.id <= last:
                     continue
+                sessions = None
                 if batch_of is not current:
                     current = batch_of
-                    if principal.session_id not in await batch_of.sessions():
-                        raise _Ended("Session ended")
+                    # The batch's session check (one query for all its receivers) runs
+                    # side by side with the first load; nothing is yielded before it.
+                    sessions = asyncio.ensure_future(batch_of.sessions())
                     info.context.loaders = LazyLoaders(principal)  # nothing cached across batches
                 last = event.id
-                node = await load(event)
+                try:
+                    node = await load(event)
+                finally:
+                    if sessions is not None and not sessions.done():
+                        await asyncio.wait([sessions])
+                if sessions is not None and principal.session_id not in sessions.result():
+                    raise _Ended("Session ended")
                 if node is not None:
                     yield event, node
                 continue

@@ -74,7 +74,8 @@ class BroadcastPublisher:
             try:
                 if broadcast is None:
                     raise RuntimeError("the broadcast is not connected")
-                for topic in (*event.topics, feed_topic(event.organisation_id)):
+                # The feeds' channel first: live delivery waits for it, nothing for the rest.
+                for topic in (feed_topic(event.organisation_id), *event.topics):
                     await broadcast.publish(self.channel(topic), message)
             except Exception as exc:  # Redis down, not connected yet: the relay retries
                 logger.warning(
