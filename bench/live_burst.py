@@ -3,8 +3,8 @@ database, so that the servers' delivery (not the `sendMessage` mutation) is what
 
 The rows are the ones `services.messaging` writes (message, its `message.added` event with
 ids only, the event's audience `child:<id>` and `group:<id>`); `sent_at` is set by the last
-statement before commit, like the mutation does. After commit one wake-up goes out on the
-organisation's feed channel, as the publisher would send (ids only).
+statement before commit, like the mutation does. After commit the wake-ups go out as the
+publisher sends them (ids only).
 """
 
 from __future__ import annotations
@@ -73,20 +73,32 @@ async def burst(
                 audience_topics += [f"child:{child}", f"group:{group}"]
             await conn.execute(AUDIENCE, audience_events, audience_topics)
             await conn.execute(STAMP, [m["id"] for m in messages])
-        last = max(e["id"] for e in events)
     finally:
         await conn.close()
+    # Wake-ups as the publisher sends them: on the organisation's feed channel, and on each
+    # event's own and audience topics (what servers before the feed listened to).
     client = redis.from_url(redis_url)
     try:
-        message = json.dumps(
-            {
-                "id": last,
-                "type": "message.added",
-                "topic": "burst",
-                "organisation_id": organisation_id,
-            }
-        )
-        await client.publish(f"{channel_prefix}organisation-events:{organisation_id}", message)
+        async with client.pipeline(transaction=False) as pipe:
+            for event in events:
+                conversation = int(event["topic"].split(":")[1])
+                child, group = where[conversation]
+                message = json.dumps(
+                    {
+                        "id": event["id"],
+                        "type": "message.added",
+                        "topic": event["topic"],
+                        "organisation_id": organisation_id,
+                    }
+                )
+                for topic in (
+                    f"organisation-events:{organisation_id}",
+                    event["topic"],
+                    f"child:{child}",
+                    f"group:{group}",
+                ):
+                    pipe.publish(f"{channel_prefix}{topic}", message)
+            await pipe.execute()
     finally:
         await client.aclose()
     return len(messages)
