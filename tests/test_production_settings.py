@@ -56,9 +56,11 @@ def test_production_refuses_to_start_without_vapid_keys():
     assert "VAPID_PRIVATE_KEY must be set" in result.stderr
 
 
+# The schema runs asynchronously only (query budgets may live in Redis), as the server runs it.
 INTROSPECT = """
+import asyncio
 from schema import schema
-result = schema.execute_sync("{ __schema { queryType { name } } }")
+result = asyncio.run(schema.execute("{ __schema { queryType { name } } }"))
 print("REFUSED" if result.errors else "ALLOWED")
 """
 
@@ -91,6 +93,7 @@ def test_unexpected_errors_are_masked_but_coded_and_validation_errors_are_not():
 def test_production_masks_an_unexpected_error_in_a_response():
     # given: a schema whose resolver fails unexpectedly, with production's extensions
     code = """
+import asyncio
 import strawberry
 import schema as ours
 
@@ -101,7 +104,7 @@ class Query:
         raise ZeroDivisionError("internal detail")
 
 s = strawberry.Schema(query=Query, extensions=ours._extensions())
-print(s.execute_sync("{ boom }").errors[0].message)
+print(asyncio.run(s.execute("{ boom }")).errors[0].message)
 """
     # when
     result = run(code, OUDERLINK_ENV="production", SECRET_KEY="a-long-random-production-secret")
