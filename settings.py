@@ -53,6 +53,14 @@ APQ_TTL_SECONDS: int = config("APQ_TTL_SECONDS", cast=int, default=7 * 24 * 3600
 APQ_CACHE_SIZE: int = config("APQ_CACHE_SIZE", cast=int, default=1000)
 # Queries over GET may be cached this long by the client (Cache-Control: private).
 GET_CACHE_MAX_AGE_SECONDS: int = config("GET_CACHE_MAX_AGE_SECONDS", cast=int, default=30)
+# Result cache (README "Performance"): a parent's answer to a document of cacheable fields
+# only, reused while the organisation's newest event id stays the same, at most
+# RESULT_CACHE_SECONDS (below MEDIA_DOWNLOAD_TTL_SECONDS: cached answers carry signed URLs),
+# the newest RESULT_CACHE_ENTRIES answers and RESULT_CACHE_BYTES of JSON per process.
+RESULT_CACHE: bool = config("RESULT_CACHE", cast=bool, default=True)
+RESULT_CACHE_SECONDS: float = config("RESULT_CACHE_SECONDS", cast=float, default=30.0)
+RESULT_CACHE_ENTRIES: int = config("RESULT_CACHE_ENTRIES", cast=int, default=2000)
+RESULT_CACHE_BYTES: int = config("RESULT_CACHE_BYTES", cast=int, default=64 * 1024 * 1024)
 
 # Media: upload limits per kind, signed URL lifetimes, image processing.
 MEDIA_MAX_PHOTO_BYTES: int = config("MEDIA_MAX_PHOTO_BYTES", cast=int, default=20 * 1024 * 1024)

@@ -21,6 +21,7 @@ from schema.extensions.cost import QueryCostLimiter
 from schema.extensions.token_read_only import TokenReadOnly
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.result_cache import ResultCacheExtension
 from schema.subscription import Subscription
 from schema.types.account import User
 from schema.types.children import Child
@@ -45,6 +46,8 @@ def _extensions() -> list:
         TokenReadOnly,
         # Refuse too costly queries, charge the caller's budget (after validation).
         QueryCostLimiter,
+        # A parent's answer that only events can change, from the cache (after the cost).
+        ResultCacheExtension,
     ]
     if not settings.INTROSPECTION:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

@@ -108,6 +108,7 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
                 signed_in = await request_auth.authenticate_request(token)
                 context.use(signed_in.principal if signed_in else None)
                 if signed_in is not None:
+                    context.authenticated = signed_in
                     context.loaders.prime_viewer(signed_in)
         return context
 

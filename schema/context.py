@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from resolvers.dataloaders import Loaders
 from services.principal import Principal
+from services.request_auth import Authenticated
 from services.token_principal import TokenPrincipal
 
 
@@ -25,6 +26,9 @@ class Context:
     # refused with UNAUTHENTICATED (schema.extensions.token_read_only).
     api_token_rejected: bool = False
     loaders: Loaders = field(default_factory=Loaders)
+    # What the authentication statement brought along (HTTP with a session only): the
+    # visible children and the event watermark the result cache keys and checks on.
+    authenticated: Authenticated | None = None
     # Filled by strawberry with the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None
 

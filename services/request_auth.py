@@ -26,6 +26,11 @@ class Authenticated:
     # For parents: the children they may see today, in display order; None for the others
     # (staff and back office: services.access computes it when asked).
     visible_child_ids: list[int] | None
+    # The organisation's newest event id when the request started (0: none yet): a cached
+    # answer computed at this watermark is still current while it stays the same
+    # (services.result_cache). Read in the same statement, from the index on
+    # event (organisation_id, id).
+    event_watermark: int = 0
 
 
 def _sql(q: Statement) -> str:
@@ -34,7 +39,9 @@ def _sql(q: Statement) -> str:
     own = access.own_children(q, "u.id", "u.organisation_id", "AND u.role = :parent")
     return (
         f"SELECT s.id AS session_id, {users} AS users, {organisations} AS organisations, "
-        f"{own} AS own_children "
+        f"{own} AS own_children, "
+        "(SELECT max(e.id) FROM event e WHERE e.organisation_id = u.organisation_id) "
+        "AS event_watermark "
         "FROM session s JOIN app_user u ON u.id = s.user_id "
         "WHERE s.token_hash = :token_hash AND s.revoked_at IS NULL AND s.expires_at > :now"
     )
@@ -68,4 +75,5 @@ async def authenticate_request(token: str) -> Authenticated | None:
         visible = access.parent_visible(
             row["own_children"] or [], today, organisation.access_window_weeks
         )
-    return Authenticated(principal, user, organisation, visible)
+    watermark = int(row["event_watermark"] or 0)
+    return Authenticated(principal, user, organisation, visible, watermark)

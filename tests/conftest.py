@@ -142,6 +142,10 @@ async def db(orm: str) -> AsyncIterator[str]:
     await _clean()
     # Query budgets are per user/token id, and a clean database hands out the same ids again.
     await rate_budget.forget_all()
+    # Cached answers are keyed by session ids, which repeat after a clean database too.
+    from schema import result_cache
+
+    result_cache.clear()
     yield orm
     clock.set_clock(None)
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
+import settings
 from models import CareType, Placement, Role
 from services import clock
 from tests import factories, timeline_samples
@@ -17,6 +20,13 @@ from tests.conftest import IS_POSTGRES
 from tests.sql_counter import count_round_trips, count_sql
 
 HOME = (Path(__file__).parents[1] / "home_query.graphql").read_text()
+
+
+@pytest.fixture(autouse=True)
+def computed(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """These pin what computing an answer costs: the result cache is off (its hits are
+    pinned in tests/api/test_home_query_cache.py)."""
+    monkeypatch.setattr(settings, "RESULT_CACHE", False)
 
 
 async def family(t, n_children: int, n_items: int, photos_per_item: int):
