@@ -47,7 +47,9 @@ HOME = (ROOT / "tests" / "home_query.graphql").read_text()
 DB_NAME = "ouderlink_bench_home"
 LOGIN = """mutation($input: LoginInput!) {
   login(input: $input) { __typename ... on LoginSuccess { token } } }"""
-TARGETS = ("ouderlink", "floor", "postgraphile")
+# "ouderlink" runs with its result cache (the default), "ouderlink-uncached" with
+# RESULT_CACHE=false: every answer computed (README "Performance").
+TARGETS = ("ouderlink", "ouderlink-uncached", "floor", "postgraphile")
 
 
 def without_extensions(body: bytes) -> bytes:
@@ -70,6 +72,7 @@ class Bench:
         self.vapid = secrets.token_urlsafe(32)
         self.bodies = {
             "ouderlink": json.dumps({"query": HOME}).encode(),
+            "ouderlink-uncached": json.dumps({"query": HOME}).encode(),
             "floor": json.dumps({"query": HOME}).encode(),
             "postgraphile": json.dumps({"query": home_compare.POSTGRAPHILE_QUERY}).encode(),
         }
@@ -90,27 +93,33 @@ class Bench:
             return through_proxy[name] if through_proxy else None
 
         common = {"SECRET_KEY": self.secret, "PUBLIC_URL": "http://127.0.0.1:8000"}
-        servers = {
-            "ouderlink": home_targets.uvicorn(
-                "ouderlink",
+
+        def ouderlink(name: str, **extra: str) -> Server:
+            return home_targets.uvicorn(
+                name,
                 "server:app",
                 cwd=Path(self.args.ouderlink_root).resolve(),
                 env={
                     **common,
                     "OUDERLINK_ENV": "production",
                     "VAPID_PRIVATE_KEY": self.vapid,
-                    "DATABASE_URL": f"{self.dsn(port('ouderlink'))}?maxsize={pool}",
+                    "DATABASE_URL": f"{self.dsn(port(name))}?maxsize={pool}",
                     "REDIS_URL": self.args.redis,
-                    "BROADCAST_CHANNEL_PREFIX": f"ouderlink-bench-home-{run_id}:",
-                    "BROADCAST_CLIENT_NAME": f"ouderlink-bench-home-{run_id}",
+                    "BROADCAST_CHANNEL_PREFIX": f"ouderlink-bench-home-{run_id}-{name}:",
+                    "BROADCAST_CLIENT_NAME": f"ouderlink-bench-home-{run_id}-{name}",
                     "NOTIFICATIONS_WORKER": "false",
                     "EXPIRY_INTERVAL_SECONDS": "0",
                     # The bench asks far more often than a person: the per-user query budget
                     # is made unlimited (it is still taken, through Redis, on every request).
                     "RATE_BUDGET_CAPACITY": "1000000000",
                     "RATE_BUDGET_RESTORE_RATE": "1000000000",
+                    **extra,
                 },
-            ),
+            )
+
+        servers = {
+            "ouderlink": ouderlink("ouderlink"),
+            "ouderlink-uncached": ouderlink("ouderlink-uncached", RESULT_CACHE="false"),
             "floor": home_targets.uvicorn(
                 "floor",
                 "bench.home_floor:app",
@@ -180,7 +189,8 @@ class Bench:
             for attempt in range(5):
                 await asyncio.sleep(1.02 - time.time() % 1)  # both in the same second
                 ours, floor = await asyncio.gather(
-                    self.fetch(servers["ouderlink"], token), self.fetch(servers["floor"], token)
+                    self.fetch(servers["ouderlink-uncached"], token),
+                    self.fetch(servers["floor"], token),
                 )
                 if without_extensions(ours) == floor:
                     break
@@ -197,14 +207,20 @@ class Bench:
             canonical = home_compare.ours(json.loads(ours))
             if not canonical["children"] or not canonical["children"][0]["items"]:
                 raise home_compare.Mismatch(f"no data for a sampled parent: {canonical}")
+            # The cached server's answers carry addresses signed when they were computed:
+            # compared in canonical form (each address as the file, variant and disposition
+            # it signs), twice, so the second comes from its cache.
+            for _ in range(2):
+                cached = await self.fetch(servers["ouderlink"], token)
+                home_compare.same("ouderlink", canonical, home_compare.ours(json.loads(cached)))
             if "postgraphile" in servers:
                 theirs = home_compare.postgraphile(
                     json.loads(await self.fetch(servers["postgraphile"], token))
                 )
                 home_compare.same("postgraphile", canonical, theirs)
         print(
-            f"check: {len(tokens)} parents: Ouderlink = floor byte for byte "
-            "(without extensions.cost)"
+            f"check: {len(tokens)} parents: Ouderlink uncached = floor byte for byte "
+            "(without extensions.cost), cached (twice) = uncached in data"
             + (", = PostGraphile in data" if "postgraphile" in servers else "")
         )
 
@@ -282,6 +298,7 @@ class Bench:
                         s.latencies += run.latencies
                         s.elapsed += run.elapsed
                         s.client_cpu += run.client_cpu
+                        s.cache_hits += run.cache_hits
                         s.requests += len(run.latencies)
                 print(f"round {r + 1}/{self.args.rounds} done", flush=True)
             return stats

@@ -234,6 +234,8 @@ class HttpConnection:
         self.port = port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        # Ouderlink's X-Result-Cache header of the last answer ("hit", "miss" or None).
+        self.cache_outcome: str | None = None
 
     async def post(
         self, path: str, body: bytes, token: str, seconds: float = 60
@@ -253,6 +255,7 @@ class HttpConnection:
         assert reader is not None
         status = int((await reader.readline()).split()[1])
         length, chunked, close = -1, False, False
+        self.cache_outcome = None
         while True:
             line = await reader.readline()
             if line in (b"\r\n", b""):
@@ -265,6 +268,8 @@ class HttpConnection:
                 chunked = True
             elif name == "connection" and value == "close":
                 close = True
+            elif name == "x-result-cache":
+                self.cache_outcome = value
         if chunked:
             parts = []
             while True:
@@ -292,6 +297,7 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     elapsed: float = 0.0
     client_cpu: float = 0.0
+    cache_hits: int = 0
 
 
 async def load(
@@ -307,6 +313,7 @@ async def load(
             started = time.perf_counter()
             status, data = await conn.post("/graphql", body, tokens[i % len(tokens)])
             run.latencies.append(time.perf_counter() - started)
+            run.cache_hits += conn.cache_outcome == "hit"
             if status != 200 or not check(data):
                 raise RuntimeError(f"bad response {status}: {data[:300]!r}")
 
