@@ -53,10 +53,11 @@ class Batch:
     session_ids: set[int] = field(default_factory=set)
     _sessions: asyncio.Future[set[int]] | None = None
 
-    async def sessions(self) -> set[int]:
+    def sessions(self) -> asyncio.Future[set[int]]:
+        """The batch's one check, started by its first caller (shared: await it shielded)."""
         if self._sessions is None:
             self._sessions = asyncio.ensure_future(auth.live_sessions(self.session_ids))
-        return await asyncio.shield(self._sessions)
+        return self._sessions
 
 
 class Tap:
@@ -115,16 +116,23 @@ class Tap:
         """Until an event is offered, or for at most `seconds`."""
         if self._items:
             return
-        self._waiter = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        # A timer that resolves the waiter costs less than asyncio.timeout (no cancellation).
+        timer = loop.call_later(max(seconds, 0), _wake, waiter)
         try:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(max(seconds, 0)):
-                    await self._waiter
+            await waiter
         finally:
+            timer.cancel()
             self._waiter = None
 
     async def close(self) -> None:
         await self._feed.remove(self)
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class Feed:

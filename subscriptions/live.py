@@ -245,14 +245,14 @@ async def live_events(
                     current = batch_of
                     # The batch's session check (one query for all its receivers) runs
                     # side by side with the first load; nothing is yielded before it.
-                    sessions = asyncio.ensure_future(batch_of.sessions())
+                    sessions = batch_of.sessions()
                     info.context.loaders = LazyLoaders(principal)  # nothing cached across batches
                 last = event.id
                 try:
                     node = await load(event)
                 finally:
                     if sessions is not None and not sessions.done():
-                        await asyncio.wait([sessions])
+                        await asyncio.wait([sessions])  # (never cancels the shared check)
                 if sessions is not None and principal.session_id not in sessions.result():
                     raise _Ended("Session ended")
                 if node is not None:
