@@ -244,7 +244,8 @@ class Bench:
             for name, server in servers.items():
                 for concurrency in self.args.concurrency:
                     requests = max(20, 2 * concurrency)
-                    await self.run_load(server, tokens, 32, concurrency)  # warm the pools
+                    # warm the pools: every connection has prepared its statements
+                    await self.run_load(server, tokens, max(32, 4 * concurrency), concurrency)
                     before = counters[name].counter.round_trips
                     await self.run_load(server, tokens, requests, concurrency)
                     after = counters[name].counter.round_trips
@@ -275,10 +276,26 @@ class Bench:
         )
         return {r["pid"]: cpu_seconds(r["pid"]) for r in rows}
 
+    async def churn(self) -> None:
+        """An event in the benched organisation every --event-every seconds (as a photo post
+        or a message would record): each one makes every cached answer of it stale."""
+        conn = await asyncpg.connect(self.url)
+        try:
+            while True:
+                await asyncio.sleep(self.args.event_every)
+                await conn.execute(
+                    "INSERT INTO event (organisation_id, type, topic, payload, created_at) "
+                    "SELECT id, 'bench.tick', 'organisation:' || id, '{}', now() "
+                    "FROM organisation WHERE slug = 'bench'"
+                )
+        finally:
+            await conn.close()
+
     async def measure(self, tokens: list[str]) -> dict[tuple[str, int], Stats]:
         servers = self.start(None)
         stats = {(n, c): Stats() for n in servers for c in self.args.concurrency}
         admin = await asyncpg.connect(self.url)
+        churn = asyncio.create_task(self.churn()) if self.args.event_every > 0 else None
         try:
             for server in servers.values():
                 await server.ready()
@@ -303,6 +320,9 @@ class Bench:
                 print(f"round {r + 1}/{self.args.rounds} done", flush=True)
             return stats
         finally:
+            if churn is not None:
+                churn.cancel()
+                await asyncio.gather(churn, return_exceptions=True)
             await admin.close()
             self.stop(servers)
 
@@ -369,6 +389,13 @@ def main() -> None:
         help="run Ouderlink from this checkout (e.g. `git archive <commit>` unpacked somewhere)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--event-every",
+        type=float,
+        default=0,
+        help="record an event in the organisation every this many seconds while measuring "
+        "(each one makes the result cache's answers of the organisation stale; 0: none)",
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"),
