@@ -26,6 +26,28 @@ from services.message_audience import MessageAudience, message_audiences
 from services.messaging import MESSAGE_ADDED
 from subscriptions.feed import SharedLoader
 from subscriptions.live import LiveScope, event_cursor, live_events
+from subscriptions.shared_execution import mark
+
+# What a message delivery shows the same to every viewer allowed to read it (everything else,
+# e.g. isMine, isRead, readBy, conversation { unreadCount }, depends on who looks).
+MESSAGE_SHARED_FIELDS = frozenset(
+    {
+        "Subscription.messageAdded",
+        "MessageEdge.cursor",
+        "MessageEdge.node",
+        "Message.id",
+        "Message.body",
+        "Message.sentAt",
+        "Message.author",
+        "Message.conversation",
+        "Conversation.id",
+        "Conversation.subject",
+        "Participant.firstName",
+        "Participant.lastName",
+        "Participant.name",
+        "Participant.role",
+    }
+)
 
 
 async def _deliveries(keys: list[tuple[int, int]]) -> dict[tuple[int, int], _Delivery]:
@@ -86,8 +108,12 @@ async def message_added(
             prime(loaders)
         return node
 
+    viewer = (principal.user_id, info.context.locale)
     async for event, node in live_events(info, scope, after, load):
-        yield Edge(cursor=event_cursor(event.id), node=node)
+        edge = Edge(cursor=event_cursor(event.id), node=node)
+        # Authorised for this viewer above: receivers of the event with the same selection
+        # share its execution (per viewer when it asks for more than MESSAGE_SHARED_FIELDS).
+        yield mark(edge, event, viewer, MESSAGE_SHARED_FIELDS)
 
 
 async def diary_entry_added(

@@ -26,6 +26,7 @@ from schema.subscription import Subscription
 from schema.types.account import User
 from schema.types.children import Child
 from schema.types.media import Media
+from subscriptions.shared_execution import SharingExecutor
 
 
 def _extensions() -> list:
@@ -68,6 +69,8 @@ schema = Schema(
     types=[Child, User, Media],
     extensions=_extensions(),
     config=StrawberryConfig(auto_camel_case=True),
+    # Live events: each distinct selection once per event and process.
+    execution_context_class=SharingExecutor,
 )
 
 __all__ = ["INTERNAL", "schema"]

@@ -17,6 +17,8 @@ import asyncio
 import contextlib
 from typing import Any
 
+from starlette.websockets import WebSocketDisconnect
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -25,6 +27,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 import settings
 from resolvers.lazy_loaders import LazyLoaders
 from services import auth
+from subscriptions import shared_execution
 
 CLOSE_SESSION_ENDED = 4401
 _CLOSE_WAIT_SECONDS = 15
@@ -51,6 +54,19 @@ async def _session_still_live(handler: Any) -> bool:
     return True
 
 
+async def _send(handler: Any, message: Any, send: Any) -> None:
+    """Send an operation message; a shared live result's payload is serialised once for all
+    its receivers (`subscriptions.shared_execution`) and written as text directly."""
+    text = shared_execution.results.frame(message)
+    if text is None:
+        await send(message)
+        return
+    try:
+        await handler.websocket.ws.send_text(text)
+    except WebSocketDisconnect as exc:  # as strawberry's adapter does
+        raise WebSocketDisconnected from exc
+
+
 class TransportWSHandler(BaseGraphQLTransportWSHandler):
     """graphql-transport-ws with server pings and a session check per operation."""
 
@@ -69,6 +85,9 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         if self.connection_acknowledged and not await _session_still_live(self):
             return
         await super().handle_subscribe(message)
+
+    async def send_message(self, message: Any) -> None:
+        await _send(self, message, super().send_message)
 
     async def shutdown(self) -> None:
         if self._ping_task is not None:
@@ -103,6 +122,9 @@ class LegacyWSHandler(BaseGraphQLWSHandler):
         if self.connection_acknowledged and not await _session_still_live(self):
             return
         await super().handle_start(message)
+
+    async def send_message(self, message: Any) -> None:
+        await _send(self, message, super().send_message)
 
     async def _init_timeout(self) -> None:
         await asyncio.sleep(settings.WS_INIT_TIMEOUT_SECONDS)

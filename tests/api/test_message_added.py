@@ -292,3 +292,51 @@ async def test_a_cursor_that_is_not_a_live_cursor_is_bad_input(db, live_servers)
     result = await client.next_result(op)
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     await client.close()
+
+
+SHARED_AND_OWN = """
+subscription($after: String) {
+  messageAdded(after: $after) {
+    cursor
+    node { id body author { name } isMine }
+  }
+}"""
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_two_guardians_on_one_server_get_the_shared_result_and_their_own(
+    db, live_servers, protocol
+):
+    # given both guardians of a child on the same server process, each with a selection that
+    # is the same for every viewer and one that depends on the viewer (isMine), subscribed in
+    # a different order (so each connection has its own operation ids)
+    server: Server = live_servers[0]
+    t = await factories.tenant()
+    co_parent = await factories.user(t.org)
+    await Guardianship.create(child=t.child, user=co_parent)
+    parent = await factories.token_for(t.parent)
+    other = await factories.token_for(co_parent)
+    started = await start_conversation(server.gql, parent, t.child.id, "Over Sam")
+    after = await event_cursor(server.gql, parent)
+    a = await GraphQLSocket.connect(server.ws_url, parent, protocol=protocol)
+    b = await GraphQLSocket.connect(server.ws_url, other, protocol=protocol)
+    a_shared = await a.subscribe(MESSAGE_ADDED, {"after": after})
+    a_own = await a.subscribe(SHARED_AND_OWN, {"after": after})
+    b_own = await b.subscribe(SHARED_AND_OWN, {"after": after})
+    b_shared = await b.subscribe(MESSAGE_ADDED, {"after": after})
+    assert (a_shared, b_shared) == ("1", "2")
+    # when the first guardian writes
+    await send(server.gql, parent, started["conversation"]["id"], "Sam is jarig")
+    # then both get the same result of the shared selection, each under its own operation id
+    [a_result] = await a.results(a_shared, 1)
+    [b_result] = await b.results(b_shared, 1)
+    assert a_result == b_result
+    assert bodies([a_result]) == ["Sam is jarig"]
+    # and the viewer-dependent selection is each viewer's own
+    [mine] = await a.results(a_own, 1)
+    [theirs] = await b.results(b_own, 1)
+    assert mine["data"]["messageAdded"]["node"]["isMine"] is True
+    assert theirs["data"]["messageAdded"]["node"]["isMine"] is False
+    assert mine["data"]["messageAdded"]["node"]["id"] == message_ids([a_result])[0]
+    await a.close()
+    await b.close()
