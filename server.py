@@ -22,7 +22,7 @@ from routes import archives as archive_routes
 from routes import calendar as calendar_routes
 from routes import media as media_routes
 from schema.app import graphql_app
-from services import expiry
+from services import expiry, gc_tuning
 from services.notifications import worker as notification_worker
 from services.webhooks import worker as webhook_worker
 from subscriptions import hub
@@ -46,6 +46,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         )
         await notification_worker.start(hub.publisher())  # off: NOTIFICATIONS_WORKER=false
         await webhook_worker.start()  # off: WEBHOOKS_WORKER=false
+        gc_tuning.tune_after_start(gc_tuning.parse_thresholds(settings.GC_THRESHOLDS))
         try:
             yield
         finally:

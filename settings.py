@@ -101,6 +101,9 @@ WS_MAX_SUBSCRIPTIONS: int = config("WS_MAX_SUBSCRIPTIONS", cast=int, default=20)
 # permessage-deflate for WebSockets started by `python server.py` (about 40 KB more server
 # memory per connection; with `uvicorn` directly: --ws-per-message-deflate true/false).
 WS_PER_MESSAGE_DEFLATE: bool = config("WS_PER_MESSAGE_DEFLATE", cast=bool, default=False)
+# The cyclic garbage collector's thresholds for server processes ("" leaves Python's 700,10,10);
+# start-up objects are frozen out of it (services/gc_tuning.py).
+GC_THRESHOLDS: str = config("GC_THRESHOLDS", default="3000,10,10")
 # Messages: plain text of at most this many characters, at most this many attachments.
 MESSAGE_MAX_LENGTH: int = config("MESSAGE_MAX_LENGTH", cast=int, default=4000)
 MESSAGE_MAX_ATTACHMENTS: int = config("MESSAGE_MAX_ATTACHMENTS", cast=int, default=10)

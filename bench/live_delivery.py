@@ -445,7 +445,12 @@ async def run(args: argparse.Namespace) -> None:
                 server.snapshot()
         n = len(data.parent_tokens)
         processes = args.client_processes or max(1, min(8, n // 1000))
-        pairs = [(t, servers[i % 2].port) for i, t in enumerate(data.parent_tokens)]
+        # Parents are in guardian order (both guardians of a child in a row): alternating puts
+        # one guardian of every conversation on each process; --guardians-together both on one
+        # (so each process has two receivers per message, who can share its execution).
+        spread = 2 * GUARDIANS_PER_CHILD if args.guardians_together else 2
+        per = spread // 2
+        pairs = [(t, servers[(i % spread) // per].port) for i, t in enumerate(data.parent_tokens)]
         started = time.time()
         clients = Clients(pairs, processes, after)
         assert await clients.connected() == n
@@ -556,6 +561,11 @@ def main() -> None:
         "--server-env", action="append", default=[], help="NAME=value for the servers"
     )
     parser.add_argument("--pool", type=int, default=20, help="database connections per server")
+    parser.add_argument(
+        "--guardians-together",
+        action="store_true",
+        help="both guardians of a child on the same server (default: one on each)",
+    )
     parser.add_argument("--profile", help="directory for a cProfile of each server process")
     parser.add_argument(
         "--tracemalloc", help="directory for tracemalloc snapshots before/after connecting"

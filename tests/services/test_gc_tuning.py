@@ -1,0 +1,35 @@
+"""services.gc_tuning: the GC_THRESHOLDS setting and the tuning at start-up."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from services.gc_tuning import parse_thresholds, tune_after_start
+
+
+def test_thresholds_are_read_from_the_setting():
+    assert parse_thresholds("20000,10,10") == (20000, 10, 10)
+    assert parse_thresholds(" 5000 ") == (5000,)
+    assert parse_thresholds("") == ()
+
+
+@pytest.mark.parametrize("value", ["1,2,3,4", "-1", "veel"])
+def test_a_wrong_setting_is_refused(value):
+    with pytest.raises(ValueError):
+        parse_thresholds(value)
+
+
+def test_tuning_freezes_start_up_objects_and_sets_the_thresholds():
+    # given Python's thresholds
+    before = gc.get_threshold()
+    try:
+        # when tuned
+        tune_after_start((20000, 10, 10))
+        # then start-up objects are frozen out of the collector, and the thresholds are set
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (20000, 10, 10)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
