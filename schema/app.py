@@ -18,6 +18,7 @@ from strawberry.types.unset import UNSET
 
 import db_connection
 import settings
+from resolvers.lazy_loaders import LazyLoaders
 from schema import persisted_queries
 from schema.context import Context
 from services import api_tokens, auth, request_auth
@@ -90,6 +91,10 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
         return None
 
     async def get_context(self, request: Request | WebSocket, response: Any = None) -> Context:
+        if isinstance(request, WebSocket):
+            # A live connection builds DataLoaders only when a delivery needs them (an eager
+            # set is ~80 objects per socket, in reference cycles): resolvers/lazy_loaders.
+            return Context(request=request, response=response, loaders=LazyLoaders(None))
         context = Context(request=request, response=response)
         if isinstance(request, Request):
             token = bearer_token(request.headers.get("authorization"))
@@ -126,7 +131,8 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
             principal = await auth.authenticate(token)
             if principal is None:
                 raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
-            context.use(principal)
+            context.principal = principal
+            context.loaders = LazyLoaders(principal)  # (as context.use, without building them)
         return None
 
 
