@@ -10,7 +10,9 @@ core, strawberry's resolvers) and serialises the result by itself. With it:
   group of receivers with the same operation (the same parsed document: strawberry caches
   them by query text), the same variables and, when the selection depends on who looks (any
   field outside the live field's `viewer_independent` set, e.g. `isMine`, `isRead`), the same
-  viewer; the others get the same result. Results with errors are never shared;
+  viewer; the others get the same result. Variables count only where the per-event execution
+  uses them: not `after` or `conversationId` of the live field itself, which every client
+  sets its own way. Results with errors are never shared;
 - the handlers (`subscriptions.ws`) serialise a shared result once and splice it into every
   connection's frame (`{"id":…,"type":"next","payload":…}`: operation ids differ).
 
@@ -35,7 +37,10 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
+    Visitor,
     get_named_type,
+    visit,
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -76,18 +81,21 @@ class SharedResults:
     def __init__(self) -> None:
         self._entries: dict[tuple[Any, ...], _Entry] = {}
         self._by_data: dict[int, _Entry] = {}  # id(result.data) -> its entry (for frames)
-        self._independent: dict[int, tuple[OperationDefinitionNode, frozenset[str], bool]] = {}
+        self._shapes: dict[
+            int, tuple[OperationDefinitionNode, frozenset[str], bool, frozenset[str]]
+        ] = {}
         self.executions = 0  # selections actually executed for marked payloads
         self.shared = 0  # receivers that got a result executed for another
 
     def execute(self, executor: SharingExecutor, share: Share, run: Callable[[], Any]) -> Any:
         operation = executor.operation
+        independent, used = self._shape(executor, share.viewer_independent)
         try:
-            variables = repr(sorted(executor.variable_values.coerced.items()))
+            coerced = executor.variable_values.coerced
+            variables = repr(sorted((k, v) for k, v in coerced.items() if k in used))
         except Exception:  # unorderable or odd values: do not share
             self.executions += 1
             return run()
-        independent = self._viewer_independent(executor, share.viewer_independent)
         key = (id(share.event), id(operation), variables, None if independent else share.viewer)
         entry = self._entries.get(key)
         if entry is not None and entry.event is share.event and entry.operation is operation:
@@ -171,20 +179,26 @@ class SharedResults:
         ]
         return "{" + ",".join(parts) + "}"
 
-    def _viewer_independent(self, executor: SharingExecutor, fields: frozenset[str]) -> bool:
+    def _shape(
+        self, executor: SharingExecutor, fields: frozenset[str]
+    ) -> tuple[bool, frozenset[str]]:
+        """Whether the operation's selection is the same for every viewer, and the variables
+        its per-event execution uses (not those only given to the live field itself, such as
+        `after`: they shape the event stream, and the field's per-event value is the event)."""
         operation = executor.operation
-        known = self._independent.get(id(operation))
+        known = self._shapes.get(id(operation))
         if known is not None and known[0] is operation and known[1] is fields:
-            return known[2]
-        if len(self._independent) > 1000:
-            self._independent.clear()
+            return known[2], known[3]
+        if len(self._shapes) > 1000:
+            self._shapes.clear()
         root = executor.schema.subscription_type
         fragments = executor.fragment_definitions
         independent = root is not None and _only(
             executor.schema, root, operation.selection_set, fragments, fields, set()
         )
-        self._independent[id(operation)] = (operation, fields, independent)
-        return independent
+        used = _per_event_variables(operation, fragments)
+        self._shapes[id(operation)] = (operation, fields, independent, used)
+        return independent, used
 
 
 def _only(
@@ -226,13 +240,37 @@ def _only(
             target = schema.get_type(fragment.type_condition.name.value)
             if not isinstance(target, GraphQLObjectType):
                 return False
-            if not _only(
-                schema, target, fragment.selection_set, fragments, fields, seen | {name}
-            ):
+            if not _only(schema, target, fragment.selection_set, fragments, fields, seen | {name}):
                 return False
         else:
             return False
     return True
+
+
+def _per_event_variables(
+    operation: OperationDefinitionNode, fragments: Mapping[str, Any]
+) -> frozenset[str]:
+    """Variables referenced anywhere but in the arguments of the root (live) fields; every
+    fragment definition counts (cheap and on the safe side)."""
+    names: set[str] = set()
+
+    class Collect(Visitor):
+        def enter_variable(self, node: VariableNode, *_: Any) -> None:
+            names.add(node.name.value)
+
+    for selection in operation.selection_set.selections:
+        if isinstance(selection, FieldNode):
+            for directive in selection.directives or ():
+                visit(directive, Collect())
+            if selection.selection_set is not None:
+                visit(selection.selection_set, Collect())
+        else:
+            visit(selection, Collect())
+    for directive in operation.directives or ():
+        visit(directive, Collect())
+    for fragment in fragments.values():
+        visit(fragment, Collect())
+    return frozenset(names)
 
 
 def _dumps(value: Any) -> str:

@@ -29,9 +29,9 @@ class Item:
     name: str
 
     @strawberry.field
-    async def label(self) -> str:
+    async def label(self, suffix: str = "") -> str:
         calls["label"] += 1
-        return self.name.upper()
+        return self.name.upper() + suffix
 
     @strawberry.field
     def seen_by(self, info: Info) -> str:
@@ -67,13 +67,18 @@ schema = strawberry.Schema(
     execution_context_class=SharingExecutor,
 )
 
-SAME_FOR_ALL = "subscription($tag: String!) { items(tag: $tag) { item { name label } } }"
+SAME_FOR_ALL = """subscription($tag: String!, $suffix: String! = "") {
+  items(tag: $tag) { item { name label(suffix: $suffix) } }
+}"""
 PER_VIEWER = "subscription($tag: String!) { items(tag: $tag) { item { label seenBy } } }"
 
 
-async def receive(query: str, viewer: str, happenings: list[Happening], tag: str = "a") -> list:
+async def receive(
+    query: str, viewer: str, happenings: list[Happening], tag: str = "a", suffix: str = ""
+) -> list:
     context = {"viewer": viewer, "happenings": happenings}
-    stream = await schema.subscribe(query, {"tag": tag}, context_value=context)
+    variables = {"tag": tag, "suffix": suffix} if "$suffix" in query else {"tag": tag}
+    stream = await schema.subscribe(query, variables, context_value=context)
     return [result async for result in stream]
 
 
@@ -108,16 +113,32 @@ async def test_a_viewer_dependent_selection_runs_per_viewer():
     assert ann_again[0].data == ann[0].data
 
 
-async def test_other_variables_or_other_events_are_not_shared():
+async def test_other_variables_of_the_selection_or_other_events_are_not_shared():
     # given one event
     calls.clear()
     first, second = Happening("een"), Happening("een")
-    # when it is received with other variables, and another event with the same content
-    await receive(SAME_FOR_ALL, "ann", [first], tag="a")
-    await receive(SAME_FOR_ALL, "ann", [first], tag="b")
-    await receive(SAME_FOR_ALL, "ann", [second], tag="a")
+    # when it is received with another variable in the selection, and another event with the
+    # same content is received too
+    a = await receive(SAME_FOR_ALL, "ann", [first], suffix="")
+    b = await receive(SAME_FOR_ALL, "ann", [first], suffix="!")
+    await receive(SAME_FOR_ALL, "ann", [second], suffix="")
     # then each ran by itself
     assert calls["label"] == 3
+    assert a[0].data["items"]["item"]["label"] == "EEN"
+    assert b[0].data["items"]["item"]["label"] == "EEN!"
+
+
+async def test_variables_of_the_live_field_only_do_not_split_the_group():
+    # given one event
+    calls.clear()
+    happening = Happening("een")
+    # when it is received by subscriptions that differ only in the live field's own argument
+    # (as `after` and `conversationId` do: they shape the stream, not the event's execution)
+    a = await receive(SAME_FOR_ALL, "ann", [happening], tag="a")
+    b = await receive(SAME_FOR_ALL, "bob", [happening], tag="b")
+    # then it ran once
+    assert calls["label"] == 1
+    assert a[0].data == b[0].data
 
 
 async def test_a_shared_payload_is_serialised_once_into_each_operations_frame():
