@@ -115,21 +115,33 @@ class SharedResults:
         self._entries.pop(key, None)  # (re)inserted last: the dict stays in time order
         self._entries[key] = entry
         if executor.is_awaitable(result):
-            entry.future = asyncio.ensure_future(result)
-            entry.future.add_done_callback(lambda f, e=entry: self._done(e, f))
-            return self._first(entry.future)
+            # The first receiver runs it in its own task (no task per delivery); the others
+            # wait for its outcome, and run their own if it fails or is cancelled.
+            entry.future = loop.create_future()
+            return self._first(entry, result)
         self._store(entry, result)
         return result
 
-    @staticmethod
-    async def _first(future: asyncio.Future[Any]) -> Any:
-        return await asyncio.shield(future)
+    async def _first(self, entry: _Entry, execution: Awaitable[Any]) -> Any:
+        future = entry.future
+        assert future is not None
+        try:
+            result = await execution
+        except BaseException:
+            future.cancel()  # the waiters run their own
+            raise
+        self._store(entry, result)
+        future.set_result(result)
+        return result
 
     async def _wait(self, entry: _Entry, run: Callable[[], Any]) -> Any:
-        assert entry.future is not None
+        future = entry.future
+        assert future is not None
         try:
-            result = await asyncio.shield(entry.future)
-        except Exception:
+            result = await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if not future.cancelled():
+                raise  # this receiver was cancelled, not the first one
             result = None
         if result is None or result.errors:  # failed for the first: run our own
             self.executions += 1
@@ -137,11 +149,6 @@ class SharedResults:
             return await own if isinstance(own, Awaitable) else own
         self.shared += 1
         return result
-
-    def _done(self, entry: _Entry, future: asyncio.Future[Any]) -> None:
-        if future.cancelled() or future.exception() is not None:
-            return
-        self._store(entry, future.result())
 
     def _store(self, entry: _Entry, result: Any) -> None:
         entry.result = result

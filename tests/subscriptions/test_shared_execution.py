@@ -3,6 +3,7 @@ variables and (for viewer-dependent selections) viewer; its frame is serialised 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from collections.abc import AsyncGenerator
@@ -153,3 +154,16 @@ async def test_a_shared_payload_is_serialised_once_into_each_operations_frame():
     assert results.frame({"id": "7", "type": "next", "payload": {"data": {"x": 1}}}) is None
     errors = {"data": result.data, "errors": [{"message": "x"}]}
     assert results.frame({"id": "7", "type": "next", "payload": errors}) is None
+
+
+async def test_receivers_arriving_while_the_first_still_executes_wait_for_its_result():
+    # given two events
+    calls.clear()
+    happenings = [Happening("een"), Happening("twee")]
+    # when four viewers receive them at the same time
+    received = await asyncio.gather(
+        *(receive(SAME_FOR_ALL, v, happenings) for v in ("ann", "bob", "cas", "dirk"))
+    )
+    # then each event's selection ran once, and everyone got it
+    assert calls["label"] == 2
+    assert all([r.data for r in rs] == [r.data for r in received[0]] for rs in received)
