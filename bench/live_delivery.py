@@ -231,6 +231,17 @@ async def build(url: str, parents: int) -> Dataset:
         await Tortoise.close_connections()
 
 
+def uvicorn_options(args: argparse.Namespace) -> list[str]:
+    """As `python server.py` runs: permessage-deflate as WS_PER_MESSAGE_DEFLATE says (off by
+    default) unless an --uvicorn option sets it."""
+    options = list(args.uvicorn)
+    if not any(o.startswith("--ws-per-message-deflate") for o in options):
+        on = os.environ.get("WS_PER_MESSAGE_DEFLATE", "false").lower() in ("1", "true", "yes")
+        deflate = "true" if on else "false"
+        options.append(f"--ws-per-message-deflate={deflate}")
+    return options
+
+
 class Server:
     def __init__(self, env: dict[str, str], args: argparse.Namespace) -> None:
         self.port = free_port()
@@ -245,7 +256,7 @@ class Server:
         self.process = subprocess.Popen(
             [
                 *(sys.executable, "-m", module, "server:app", "--port", str(self.port)),
-                *("--host", "127.0.0.1", "--log-level", "warning", *args.uvicorn),
+                *("--host", "127.0.0.1", "--log-level", "warning", *uvicorn_options(args)),
             ],
             cwd=ROOT,
             env={**os.environ, **env},
