@@ -35,6 +35,8 @@ _TRANSIENT_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError, TimeoutEr
 # The message a channel's subscribers receive when the channel was subscribed again after
 # the connection to Redis was lost: anything published in between did not reach them.
 RESUBSCRIBED = "\x00resubscribed"
+# disconnect() cancels the subscriber task up to this many times, half a second apart.
+DISCONNECT_CANCEL_ATTEMPTS = 10
 
 
 class BroadcastUnavailable(ConnectionError):
@@ -133,8 +135,15 @@ class RedisBackend(BroadcastBackend):
         self._closing = True
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            await asyncio.wait([task])  # unlike `await task`, never swallows our own cancel
+            # Unlike `await task`, `asyncio.wait` never swallows our own cancel. Cancel again
+            # while it runs on: a cancel that lands inside redis-py's own clean-up can be eaten.
+            for _ in range(DISCONNECT_CANCEL_ATTEMPTS):
+                task.cancel()
+                done, _pending = await asyncio.wait([task], timeout=0.5)
+                if done:
+                    break
+            else:
+                logger.warning("broadcast subscriber task did not stop; left behind")
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(BroadcastUnavailable("broadcast backend disconnected"))
@@ -145,7 +154,11 @@ class RedisBackend(BroadcastBackend):
         self._ever_connected = False
         client, self._redis = self._redis, None
         if client is not None:
-            await client.aclose()
+            try:
+                async with asyncio.timeout(5):
+                    await client.aclose()
+            except TimeoutError:
+                logger.warning("closing the Redis connections timed out")
 
     # -- BroadcastBackend interface -------------------------------------------------------
 
