@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import Organisation, User
-from services import access, clock
+from services import access, clock, result_cache
 from services.auth import hash_token
 from services.principal import Principal
 from services.sql_rows import Statement, instances
@@ -26,10 +26,11 @@ class Authenticated:
     # For parents: the children they may see today, in display order; None for the others
     # (staff and back office: services.access computes it when asked).
     visible_child_ids: list[int] | None
-    # The organisation's newest event id when the request started (0: none yet): a cached
-    # answer computed at this watermark is still current while it stays the same
-    # (services.result_cache). Read in the same statement, from the index on
-    # event (organisation_id, id).
+    # For parents: the newest event id on the topics their cached answers depend on when the
+    # request started (0: none yet; their children, those children's groups and locations,
+    # the organisation, the parent): a cached answer computed at this watermark is still
+    # current while it stays the same (services.result_cache.parent_watermark). Read in the
+    # same statement, from the index on event (topic, id). 0 for the others (not cached).
     event_watermark: int = 0
 
 
@@ -37,11 +38,11 @@ def _sql(q: Statement) -> str:
     users = q.rows(User, "t.id = u.id")
     organisations = q.rows(Organisation, "t.id = u.organisation_id")
     own = access.own_children(q, "u.id", "u.organisation_id", "AND u.role = :parent")
+    watermark = result_cache.parent_watermark("u.id", "u.organisation_id")
     return (
         f"SELECT s.id AS session_id, {users} AS users, {organisations} AS organisations, "
         f"{own} AS own_children, "
-        "(SELECT max(e.id) FROM event e WHERE e.organisation_id = u.organisation_id) "
-        "AS event_watermark "
+        f"CASE WHEN u.role = :parent THEN {watermark} ELSE 0 END AS event_watermark "
         "FROM session s JOIN app_user u ON u.id = s.user_id "
         "WHERE s.token_hash = :token_hash AND s.revoked_at IS NULL AND s.expires_at > :now"
     )

@@ -2,8 +2,31 @@
 
 Every change a cacheable answer can show is recorded as an event in the transaction that
 makes it (`services.events.record`), and event ids become visible in id order per
-organisation. So an answer computed after the organisation's newest event id was read as W
-shows every change up to W; while the newest event id is still W, nothing it shows changed.
+organisation. So an answer computed after the newest event id of the parent's topics was
+read as W shows every change up to W; while that newest id is still W, nothing it shows
+changed. (Ids in id order per organisation: an event on those topics that was not visible
+when W was read gets an id above W, so it moves the watermark once it commits.)
+
+The parent's topics (`parent_watermark`), the own `topic` of the events that can change a
+parent's home answer (the fields in schema.result_cache.CACHEABLE):
+
+- `child:<id>` of each of their children (guardianship, whatever the access window):
+  photo posts (one `timeline.item_added` per child), diary entries written, edited and
+  deleted (their card is on the child's timeline), a placement or mentor change;
+- `group:<id>` and `location:<id>` of every placement of those children (running, future
+  and ended: a post keeps naming the group it was posted in): a group's or location's name,
+  care type or phone;
+- `organisation:<id>`: anything that shows on every parent's answer (a staff member's name
+  or photo: authors and mentors), news for the whole organisation;
+- `user:<id>` of the parent: their own name.
+
+Only the own topic counts, not the audience (`event_audience`): an audience names further
+listeners (a diary entry of another child is also for its group's staff, a message also for
+the child's family) and says nothing about what changed. So a diary entry or a message of
+another family, even in the same group, leaves this parent's answers cached. A new write
+that a cached answer shows must record its event on one of these topics (or the answer
+shows it only after RESULT_CACHE_SECONDS); README "Performance", 5.
+
 `schema.result_cache` keeps such answers per process:
 
 - key: the session, the document (hash), operation name, variables, locale and the
@@ -62,6 +85,28 @@ def cache_key(
         locale,
         tuple(sorted(visible_child_ids)),
     )
+
+
+def parent_watermark(user_id: str, organisation_id: str) -> str:
+    """An SQL expression (PostgreSQL and SQLite): the newest event id on the parent's topics
+    (above), 0 when there is none. `user_id` and `organisation_id` are SQL expressions (the
+    authentication statement embeds this). One descent of the index on event (topic, id) per
+    topic, whatever the number of events: a handful per parent."""
+    guardian = f"FROM guardianship g WHERE g.user_id = {user_id}"
+    placed = (
+        "FROM guardianship g JOIN placement p ON p.child_id = g.child_id "
+        "JOIN childgroup cg ON cg.id = p.group_id "
+        f"WHERE g.user_id = {user_id}"
+    )
+    topics = (
+        f"SELECT 'child:' || g.child_id AS topic {guardian} "
+        f"UNION SELECT 'group:' || p.group_id {placed} "
+        f"UNION SELECT 'location:' || cg.location_id {placed} "
+        f"UNION SELECT 'user:' || {user_id} "
+        f"UNION SELECT 'organisation:' || {organisation_id}"
+    )
+    newest = "SELECT max(e.id) FROM event e WHERE e.topic = w.topic"
+    return f"(SELECT COALESCE(max(n.id), 0) FROM (SELECT ({newest}) AS id FROM ({topics}) w) n)"
 
 
 @dataclass
