@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL over HTTP and WebSocket at /graphql, /healthz, /readyz."""
+"""The ASGI application: GraphQL over HTTP and WebSocket at /graphql, /healthz, /readyz,
+/metrics."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import settings
 from routes import archives as archive_routes
 from routes import calendar as calendar_routes
 from routes import media as media_routes
+from routes import metrics as metrics_routes
 from schema.app import graphql_app
 from services import expiry, gc_tuning
 from services.notifications import worker as notification_worker
@@ -88,6 +90,7 @@ def create_app() -> Starlette:
             *media_routes.routes(),
             *archive_routes.routes(),
             *calendar_routes.routes(),
+            *metrics_routes.routes(),
         ],
         middleware=[
             Middleware(

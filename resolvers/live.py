@@ -16,7 +16,7 @@ from resolvers.node import resolve_node
 from schema.context import Info
 from schema.ids import pk_of, to_global_id
 from schema.relay import Edge
-from schema.types.conversations import Message
+from schema.types.conversations import Conversation, Message, Participant
 from schema.types.diary import DiaryEntry
 from services import access, conversations
 from services.diary_events import DIARY_EVENT_TYPES
@@ -24,6 +24,7 @@ from services.errors import AccessDenied
 from services.events import StoredEvent, latest_event_id
 from services.message_audience import MessageAudience, message_audiences
 from services.messaging import MESSAGE_ADDED
+from subscriptions.direct import DirectForm
 from subscriptions.feed import SharedLoader
 from subscriptions.live import LiveScope, event_cursor, live_events
 from subscriptions.shared_execution import mark
@@ -77,6 +78,43 @@ _Delivery = tuple[MessageAudience, Message]
 _messages: SharedLoader[tuple[int, int], _Delivery] = SharedLoader(_deliveries)
 
 
+async def _shared_messages(organisation_id: int, events: list[StoredEvent]) -> dict[int, _Delivery]:
+    """Direct delivery: per event, the message with who may read it and its node, carrying
+    the author and conversation loaded with it (for `MESSAGE_PREPARED`)."""
+    ids = [int(event.payload["message_id"]) for event in events]
+    audiences = await message_audiences(organisation_id, ids)
+    found: dict[int, _Delivery] = {}
+    for event in events:
+        audience = audiences.get(int(event.payload["message_id"]))
+        if audience is not None:
+            node = Message.from_model(audience.message)
+            node.loaded_author = audience.message.author  # type: ignore[attr-defined]
+            node.loaded_conversation = audience.message.conversation
+            found[event.id] = (audience, node)
+    return found
+
+
+def _loaded_author(message: Message) -> Participant | None:
+    author = message.loaded_author
+    return Participant.from_model(author) if author is not None else None
+
+
+def _loaded_conversation(message: Message) -> Conversation:
+    assert message.loaded_conversation is not None  # (loaded by _shared_messages)
+    return Conversation.from_model(message.loaded_conversation)
+
+
+# messageAdded without a task per subscription (subscriptions.direct): the selection is
+# projected from the edge when it reads only data of the message, its author and its
+# conversation (a viewer-dependent field such as isMine takes the task path).
+MESSAGE_DIRECT: DirectForm[_Delivery] = DirectForm(
+    share=_shared_messages,
+    allows=lambda found, principal: found[0].allows(principal),
+    root=lambda event, found: Edge(cursor=event_cursor(event.id), node=found[1]),
+    prepared={"Message.author": _loaded_author, "Message.conversation": _loaded_conversation},
+)
+
+
 async def message_added(
     info: Info, conversation_id: str | None, after: str | None
 ) -> AsyncIterator[Edge[Message]]:
@@ -109,7 +147,7 @@ async def message_added(
         return node
 
     viewer = (principal.user_id, info.context.locale)
-    async for event, node in live_events(info, scope, after, load):
+    async for event, node in live_events(info, scope, after, load, form=MESSAGE_DIRECT):
         edge = Edge(cursor=event_cursor(event.id), node=node)
         # Authorised for this viewer above: receivers of the event with the same selection
         # share its execution (per viewer when it asks for more than MESSAGE_SHARED_FIELDS).

@@ -13,6 +13,10 @@ event. Instead, per organisation with at least one live subscription in this pro
   the feed stood at `last` receives every event with a greater id;
 - it checks the sessions of all receiving taps in one query per batch (`Batch.sessions`).
 
+A tap with a `sink` (a subscription in direct delivery, `subscriptions.direct`) queues
+nothing: the feed collects its events in the batch and, before it reads on, has them
+delivered by `direct.deliver` (shared work once per batch, no task per subscription).
+
 A tap holds at most `BROADCAST_QUEUE_SIZE` undelivered events; one more and the
 subscription is told it is too slow (its socket is closed with 4013, it resumes with
 `after`). The feed stops when its last tap leaves. Ordering, replay from the client's cursor
@@ -27,7 +31,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import settings
 from services import auth
@@ -51,6 +55,8 @@ class Batch:
     the taps that received any of them (one query for all of them)."""
 
     session_ids: set[int] = field(default_factory=set)
+    # (event, tap) for taps in direct delivery, in the order the feed handed them out
+    direct: list[tuple[StoredEvent, Tap]] = field(default_factory=list)
     _sessions: asyncio.Future[set[int]] | None = None
 
     def sessions(self) -> asyncio.Future[set[int]]:
@@ -64,7 +70,17 @@ class Tap:
     """One subscription's place in a feed: the events it has still to deliver. Kept small
     (an idle one holds no queue and no future: thousands of them sit in every process)."""
 
-    __slots__ = ("_feed", "_items", "_waiter", "on_too_slow", "session_id", "topics", "types")
+    __slots__ = (
+        "_feed",
+        "_items",
+        "_waiter",
+        "delivered",
+        "on_too_slow",
+        "session_id",
+        "sink",
+        "topics",
+        "types",
+    )
 
     def __init__(
         self,
@@ -81,6 +97,9 @@ class Tap:
         self.on_too_slow = on_too_slow
         self._items: deque[tuple[StoredEvent, Batch]] | None = None
         self._waiter: asyncio.Future[None] | None = None
+        # Direct delivery: who delivers this tap's events, and the last event id it sent.
+        self.sink: Any = None
+        self.delivered = 0
         self.retarget(topics, types)
 
     @property
@@ -93,6 +112,9 @@ class Tap:
         self.topics, self.types = topics, types
 
     def offer(self, event: StoredEvent, batch: Batch) -> None:
+        if self.sink is not None:
+            batch.direct.append((event, self))
+            return
         items = self._items
         if items is None:
             items = self._items = deque()
@@ -111,6 +133,11 @@ class Tap:
             self._items = None
             return None
         return items.popleft()
+
+    def take_all(self) -> list[tuple[StoredEvent, Batch]]:
+        """Every undelivered event, oldest first (the tap is empty afterwards)."""
+        items, self._items = self._items, None
+        return list(items) if items else []
 
     async def wait(self, seconds: float) -> None:
         """Until an event is offered, or for at most `seconds`."""
@@ -172,10 +199,10 @@ class Feed:
             task.cancel()
             await asyncio.wait([task])
 
-    def dispatch(self, events: list[StoredEvent]) -> None:
+    def dispatch(self, events: list[StoredEvent]) -> Batch | None:
         """Advance `last` and hand the events out, without awaiting anything."""
         if not events:
-            return
+            return None
         self.last = events[-1].id
         batch = Batch()
         for event in events:
@@ -186,6 +213,7 @@ class Feed:
                         seen.add(tap)
                         batch.session_ids.add(tap.session_id)
                         tap.offer(event, batch)
+        return batch
 
     async def _run(self) -> None:
         """Subscribe, note where the table stands, then read after every wake-up."""
@@ -253,7 +281,11 @@ class Feed:
                 logger.exception("event feed could not read the event table; retrying")
                 await asyncio.sleep(_RETRY_SECONDS)
                 continue
-            self.dispatch(events)
+            batch = self.dispatch(events)
+            if batch is not None and batch.direct:
+                from subscriptions import direct  # (it builds on this module)
+
+                await direct.deliver(self.organisation_id, batch)
             total += len(events)
             if len(events) < _READ_BATCH:
                 return total

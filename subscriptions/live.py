@@ -45,6 +45,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from graphql import GraphQLError
@@ -57,7 +58,8 @@ from schema.relay import decode_cursor, encode_cursor
 from services import auth, clock
 from services.errors import AccessDenied
 from services.events import StoredEvent, events_after, latest_event_id
-from subscriptions import feed
+from subscriptions import direct, feed
+from subscriptions.direct import DirectForm
 from subscriptions.feed import Batch
 
 logger = logging.getLogger(__name__)
@@ -172,11 +174,14 @@ async def live_events(
     after: str | None,
     load: Load[T],
     prepare: Callable[[], Awaitable[Any]] | None = None,
+    form: DirectForm[Any] | None = None,
 ) -> AsyncIterator[tuple[StoredEvent, T]]:
     """(event, node) pairs for a subscription: replay after the cursor, then live.
 
     `prepare` (optional) runs before every batch read from the table, next to that read,
-    with the batch's fresh loaders in place: warm what `load` needs.
+    with the batch's fresh loaders in place: warm what `load` needs. With `form`, the
+    subscription is handed over to direct delivery where it can be (`subscriptions.direct`:
+    replay and live events then go out without this generator).
     """
     principal = info.context.principal
     if principal is None:
@@ -199,6 +204,7 @@ async def live_events(
     except Exception as exc:  # not connected, or Redis did not confirm in time
         logger.warning("live subscription unavailable: %s", exc)
         raise _unavailable() from None
+    handed_over = False
     try:
         if last is None:
             last = await latest_event_id(principal.organisation_id)
@@ -209,6 +215,12 @@ async def live_events(
         expires_at = await auth.session_expires_at(principal.session_id)
         if expires_at is None:
             raise _Ended("Session ended")
+        if form is not None and not too_slow.is_set():
+            rescope = partial(_scope, scope_of)
+            if direct.hand_over(info, tap, form, rescope, scope, last, expires_at, next_poll):
+                handed_over = True
+                # The operation's task ends here (its handler keeps the operation open).
+                raise asyncio.CancelledError("handed over to direct delivery")
         # 1. From the table: everything after the cursor the feed will not hand us.
         replay_until = tap.position
         while last < replay_until and not too_slow.is_set():
@@ -291,7 +303,8 @@ async def live_events(
     except _Ended as ended:
         await _end_connection(info, CLOSE_SESSION_ENDED, str(ended), unauthenticated())
     finally:
-        await tap.close()
+        if not handed_over:
+            await tap.close()
 
 
 async def fixed(scope: LiveScope) -> LiveScope:

@@ -2,7 +2,9 @@
 
 - graphql-transport-ws: the server sends `ping` every `WS_KEEPALIVE_SECONDS` after the
   connection is acknowledged (strawberry only answers the client's pings), so proxies keep
-  the connection open and clients notice a dead one.
+  the connection open and clients notice a dead one (one task per process for all sockets:
+  `subscriptions.keepalive`). Live fields that can are handed over to direct delivery
+  (`subscriptions.direct`): their operations stay open without a task of their own.
 - graphql-ws (legacy): `connection_init` must arrive within `WS_INIT_TIMEOUT_SECONDS` or the
   socket is closed with 4408, as graphql-transport-ws does (strawberry has no such timeout
   for the legacy protocol); its keep-alive (`ka`) comes from strawberry.
@@ -17,7 +19,7 @@ import asyncio
 import contextlib
 from typing import Any
 
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -27,9 +29,11 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 import settings
 from resolvers.lazy_loaders import LazyLoaders
 from services import auth
-from subscriptions import shared_execution
+from subscriptions import direct, keepalive, shared_execution
+from subscriptions.outbox import Outbox
 
 CLOSE_SESSION_ENDED = 4401
+CLOSE_TOO_SLOW = 4013
 _CLOSE_WAIT_SECONDS = 15
 
 
@@ -40,6 +44,12 @@ async def _finish_closing(handler: Any) -> None:
     closing = getattr(getattr(socket, "state", None), "closing", None)
     if closing:
         await asyncio.wait(list(closing), timeout=_CLOSE_WAIT_SECONDS)
+
+
+async def _close(socket: Any, code: int, reason: str) -> None:
+    if socket.application_state != WebSocketState.DISCONNECTED:
+        with contextlib.suppress(Exception):
+            await socket.close(code=code, reason=reason)
 
 
 async def _session_still_live(handler: Any) -> bool:
@@ -68,9 +78,16 @@ async def _send(handler: Any, message: Any, send: Any) -> None:
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler):
-    """graphql-transport-ws with server pings and a session check per operation."""
+    """graphql-transport-ws with server pings, a session check per operation and direct
+    delivery (`subscriptions.direct`): a live operation handed over stays open in
+    `operations` without a task, its record in `deliveries`."""
 
-    _ping_task: asyncio.Task | None = None
+    _outbox: Outbox | None = None
+    _closing = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deliveries: dict[str, direct.Delivery] = {}
 
     async def handle(self) -> None:
         await super().handle()
@@ -78,31 +95,69 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
 
     async def handle_connection_init(self, message: Any) -> None:
         await super().handle_connection_init(message)
-        if self.connection_acknowledged and self._ping_task is None:
-            self._ping_task = asyncio.create_task(self._ping_forever())
+        if self.connection_acknowledged:
+            keepalive.add(self)
 
     async def handle_subscribe(self, message: Any) -> None:
         if self.connection_acknowledged and not await _session_still_live(self):
             return
         await super().handle_subscribe(message)
 
+    async def run_operation(self, operation: Any) -> None:
+        direct.running.set((self, operation.id))
+        try:
+            await super().run_operation(operation)
+        except asyncio.CancelledError:
+            if operation.id in self.deliveries and self.operations.get(operation.id) is operation:
+                operation.task = None  # handed over: the operation goes on without its task
+                return
+            raise
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        delivery = self.deliveries.pop(operation_id, None)
+        if delivery is None:
+            await super().cleanup_operation(operation_id)
+            return
+        operation = self.operations.pop(operation_id, None)
+        if operation is not None and operation.task is not None:
+            operation.task.cancel()
+        await delivery.close()
+
+    def forget(self, operation_id: str) -> None:
+        """A direct delivery ended its operation itself (it sent `complete`)."""
+        self.operations.pop(operation_id, None)
+        self.deliveries.pop(operation_id, None)
+
+    @property
+    def outbox(self) -> Outbox:
+        if self._outbox is None:
+            self._outbox = Outbox(
+                self.websocket.ws.send_text,  # type: ignore[attr-defined]
+                settings.BROADCAST_QUEUE_SIZE,
+                lambda: self.close_socket(CLOSE_TOO_SLOW, "Too slow: resume with after"),
+            )
+        return self._outbox
+
+    def close_socket(self, code: int, reason: str) -> None:
+        """Close from outside the handler's task (it waits for the close to go out)."""
+        if self._closing:
+            return
+        self._closing = True
+        socket = self.context.request
+        task = asyncio.ensure_future(_close(socket, code, reason))
+        closing = getattr(socket.state, "closing", None)
+        if closing is None:
+            closing = socket.state.closing = set()
+        closing.add(task)
+
     async def send_message(self, message: Any) -> None:
         await _send(self, message, super().send_message)
 
     async def shutdown(self) -> None:
-        if self._ping_task is not None:
-            self._ping_task.cancel()
-            with contextlib.suppress(BaseException):
-                await self._ping_task
+        keepalive.discard(self)
         await super().shutdown()
-
-    async def _ping_forever(self) -> None:
-        while True:
-            await asyncio.sleep(settings.WS_KEEPALIVE_SECONDS)
-            try:
-                await self.send_message({"type": "ping"})
-            except Exception:  # the socket is gone: the handler shuts down by itself
-                return
+        if self._outbox is not None:
+            await self._outbox.close()
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler):

@@ -1,0 +1,39 @@
+"""GET /metrics: this process's live delivery in Prometheus' text format (counts only, no
+organisation or person in them), for dashboards, the live benchmark and the tests."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from subscriptions import direct, feed, keepalive
+from subscriptions.shared_execution import results
+
+
+def _lines() -> list[str]:
+    figures = [
+        ("ouderlink_ws_connections", "gauge", keepalive.connection_count()),
+        ("ouderlink_live_feeds", "gauge", len(feed._feeds)),
+        ("ouderlink_live_direct_subscriptions", "gauge", direct.counters.subscriptions),
+        ("ouderlink_live_direct_handed_over_total", "counter", direct.counters.handed_over),
+        ("ouderlink_live_direct_frames_total", "counter", direct.counters.frames),
+        ("ouderlink_live_task_executions_total", "counter", results.executions),
+        ("ouderlink_live_task_shared_results_total", "counter", results.shared),
+    ]
+    lines = []
+    for name, kind, value in figures:
+        lines += [f"# TYPE {name} {kind}", f"{name} {value}"]
+    return lines
+
+
+async def metrics(request: Request) -> PlainTextResponse:
+    return PlainTextResponse(
+        "\n".join(_lines()) + "\n",
+        media_type="text/plain; version=0.0.4",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def routes() -> list[Route]:
+    return [Route("/metrics", metrics, methods=["GET"])]

@@ -1,0 +1,101 @@
+"""An outbox per WebSocket: frames written now, without a task or an await per frame.
+
+Direct delivery (`subscriptions.direct`) writes thousands of frames per second from one
+loop. Awaiting the ASGI `send` for each would cost a task switch per frame; yet with
+uvicorn's WebSocket protocols `send` finishes without suspending whenever the socket is
+writable: it only waits while the transport is paused (the client does not read). So `put`
+runs the send coroutine right away (`coroutine.send(None)`): it either completes there, or
+it suspends on the transport, and then one task finishes it and writes what arrived
+meanwhile, in order. At most `limit` frames wait; one more calls `on_overflow` (the
+connection closes with 4013: too slow) and the frame is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+class Outbox:
+    __slots__ = ("_backlog", "_send", "_task", "limit", "on_overflow")
+
+    def __init__(
+        self,
+        send: Callable[[str], Awaitable[None]],
+        limit: int,
+        on_overflow: Callable[[], None],
+    ) -> None:
+        self._send = send
+        self.limit = limit
+        self.on_overflow = on_overflow
+        self._backlog: deque[str] | None = None  # only while a send waits on the transport
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def waiting(self) -> int:
+        """Frames not written yet (0 unless the client stopped reading)."""
+        return len(self._backlog) if self._backlog is not None else 0
+
+    def put(self, text: str) -> None:
+        backlog = self._backlog
+        if backlog is not None:
+            if len(backlog) >= self.limit:
+                self.on_overflow()
+                return
+            backlog.append(text)
+            return
+        coroutine = self._send(text)
+        assert isinstance(coroutine, Coroutine)
+        try:
+            waiting_on = coroutine.send(None)
+        except StopIteration:
+            return  # written
+        except Exception as exc:  # the socket is gone: its handler is shutting down
+            logger.debug("live frame not written: %s", exc)
+            return
+        self._backlog = deque()
+        self._task = asyncio.ensure_future(self._finish(coroutine, waiting_on))
+
+    async def close(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+
+    async def _finish(self, coroutine: Coroutine[Any, Any, Any], waiting_on: Any) -> None:
+        try:
+            await _resume(coroutine, waiting_on)
+            backlog = self._backlog
+            while backlog:
+                await self._send(backlog.popleft())
+        except Exception as exc:
+            logger.debug("live frames not written: %s", exc)
+        finally:
+            self._backlog = None
+            self._task = None
+
+
+async def _resume(coroutine: Coroutine[Any, Any, Any], waiting_on: Any) -> None:
+    """Run a coroutine that suspended on `waiting_on` to its end, as a task would: resume
+    it whenever what it waits on is done (its outcome is read inside the coroutine)."""
+    try:
+        while True:
+            if waiting_on is None:  # a bare yield: run again on the next turn
+                await asyncio.sleep(0)
+            else:
+                waiting_on._asyncio_future_blocking = False
+                await asyncio.wait([waiting_on])
+            try:
+                waiting_on = coroutine.send(None)
+            except StopIteration:
+                return
+    except BaseException:
+        coroutine.close()
+        raise
