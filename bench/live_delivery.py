@@ -21,7 +21,8 @@ and time them too). Then:
    process is near 100% of a core, the figure says more about the clients than the servers);
 
 and prints each target of the issue with met/missed. `--profile DIR` and `--tracemalloc DIR`
-instrument the servers (`bench/profiled_server.py`); `--uvicorn=--ws=...` passes options.
+instrument the servers (`bench/profiled_server.py`; the profile covers the bursts only, in
+CPU time); `--uvicorn=--ws=...` passes options.
 """
 
 from __future__ import annotations
@@ -250,7 +251,11 @@ class Server:
         if args.profile or args.tracemalloc:
             module = "bench.profiled_server"
         if args.profile:
-            env = {**env, "BENCH_PROFILE_OUT": f"{args.profile}/server-{self.port}.prof"}
+            env = {
+                **env,
+                "BENCH_PROFILE_OUT": f"{args.profile}/server-{self.port}.prof",
+                "BENCH_PROFILE_WINDOW": "1",  # only the bursts (`toggle_profile`)
+            }
         if args.tracemalloc:
             env = {**env, "BENCH_TRACEMALLOC_OUT": f"{args.tracemalloc}/server-{self.port}"}
         self.process = subprocess.Popen(
@@ -263,6 +268,10 @@ class Server:
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
         )
+
+    def toggle_profile(self) -> None:
+        """Profile from now on, or no longer (with --profile)."""
+        self.process.send_signal(signal.SIGUSR2)
 
     def snapshot(self) -> None:
         """A tracemalloc snapshot (with --tracemalloc)."""
@@ -512,10 +521,16 @@ async def run(args: argparse.Namespace) -> None:
             await clients.ask("reset")
             cpu = server_cpu(servers)
             client_cpu = sum(c for _, _, c in await clients.ask("stats"))
+            if args.profile:
+                for server in servers:
+                    server.toggle_profile()
             started = time.time()
             sent = await live_burst.burst(*burst_args, args.burst)
             committed = time.time()
             done = await clients.wait_for(sent * GUARDIANS_PER_CHILD, 600)
+            if args.profile:
+                for server in servers:
+                    server.toggle_profile()
             latencies, client_after = await clients.stats()
             used = server_cpu(servers) - cpu
             elapsed = done - committed

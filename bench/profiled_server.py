@@ -1,7 +1,9 @@
 """`uvicorn server:app` with instruments, for the benchmarks:
 
-- `BENCH_PROFILE_OUT=<file>`: the whole process runs under cProfile, written out when the
-  process is terminated (`bench.live_delivery --profile DIR`);
+- `BENCH_PROFILE_OUT=<file>`: the process runs under cProfile (CPU time, not wall time: a
+  shared machine's waits are not counted), written out when the process is terminated;
+  every SIGUSR2 switches it off or on, so `bench.live_delivery --profile DIR` profiles only
+  its bursts;
 - `BENCH_TRACEMALLOC_OUT=<prefix>`: tracemalloc runs, and every SIGUSR1 writes a snapshot to
   `<prefix>.<n>` (`bench.live_delivery --tracemalloc DIR` takes one before and one after the
   idle parents connect).
@@ -13,6 +15,7 @@ import cProfile
 import os
 import signal
 import sys
+import time
 import tracemalloc
 from itertools import count
 
@@ -22,7 +25,9 @@ import uvicorn
 def main() -> None:
     profile_out = os.environ.get("BENCH_PROFILE_OUT")
     trace_out = os.environ.get("BENCH_TRACEMALLOC_OUT")
-    profile = cProfile.Profile() if profile_out else None
+    profile = cProfile.Profile(time.process_time) if profile_out else None
+    # BENCH_PROFILE_WINDOW=1: off until the first SIGUSR2.
+    profiling = [profile is not None and os.environ.get("BENCH_PROFILE_WINDOW") != "1"]
 
     def stop(*_: object) -> None:
         if profile is not None:
@@ -31,6 +36,16 @@ def main() -> None:
         os._exit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    if profile is not None:
+
+        def toggle(*_: object) -> None:
+            if profiling[0]:
+                profile.disable()
+            else:
+                profile.enable()
+            profiling[0] = not profiling[0]
+
+        signal.signal(signal.SIGUSR2, toggle)
     if trace_out:
         tracemalloc.start(8)
         numbers = count()
@@ -39,7 +54,7 @@ def main() -> None:
             tracemalloc.take_snapshot().dump(f"{trace_out}.{next(numbers)}")
 
         signal.signal(signal.SIGUSR1, snapshot)
-    if profile is not None:
+    if profiling[0]:
         profile.enable()
     uvicorn.main.main(args=sys.argv[1:], standalone_mode=True)
 

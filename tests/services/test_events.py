@@ -13,6 +13,7 @@ from services.events import (
     events_after,
     latest_event_id,
     mark_published,
+    organisation_events_after,
     record,
     unpublished_events,
 )
@@ -81,3 +82,23 @@ async def test_unpublished_events_are_those_older_than_the_grace_period_until_ma
     assert await unpublished_events(clock.now() - timedelta(minutes=1)) == []
     await mark_published([first], clock.now())
     assert [e.id for e in await unpublished_events(clock.now() + timedelta(seconds=1))] == [second]
+
+
+async def test_the_feed_reads_every_event_of_its_organisation_with_payload_and_audience(db):
+    # given events of two organisations, one with an audience
+    org = await factories.organisation()
+    other = await factories.organisation("elders")
+    first = await put(org.id, "conversation:1", audience=("group:2", "child:7"))
+    await put(other.id, "conversation:9")
+    second = await put(org.id, "child:7", "y")
+    third = await put(org.id, "child:8")
+    # when the feed reads after the first, at most two
+    found = await organisation_events_after(org.id, first, limit=2)
+    # then it gets the organisation's next two, oldest first, each whole
+    assert [e.id for e in found] == [second, third]
+    assert (found[0].type, found[0].topic, found[0].payload) == ("y", "child:7", {"n": 1})
+    assert found[0].organisation_id == org.id
+    everything = await organisation_events_after(org.id, 0)
+    assert everything[0].audience == ("child:7", "group:2")
+    assert everything[0].topics == ("conversation:1", "child:7", "group:2")
+    assert everything[1].audience == ()
