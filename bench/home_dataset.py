@@ -93,6 +93,7 @@ async def build(url: str, sample: int, seed: int = 8) -> Dataset:
                     name=f"Groep {g}",
                     care_type=CareType.KDV if g % 3 else CareType.BSO,
                     capacity=16,
+                    keeps_diary=True,  # staff write diaries (bench/home_writes.py)
                 )
                 for g in range(GROUPS)
             ]

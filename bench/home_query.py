@@ -291,15 +291,54 @@ class Bench:
         finally:
             await conn.close()
 
+    async def start_writes(self) -> asyncio.subprocess.Process | None:
+        """--writes-per-second: bench/home_writes.py in its own process, writing diary entries
+        and messages about children of parents outside the sample (real events)."""
+        if self.args.writes_per_second <= 0:
+            return None
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.home_writes",
+            "--url",
+            self.url,
+            "--per-second",
+            str(self.args.writes_per_second),
+            "--skip",
+            *self.sample,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+        )
+
+    async def stop_writes(self, writes: asyncio.subprocess.Process | None) -> None:
+        if writes is None:
+            return
+        if writes.returncode is None:
+            writes.send_signal(signal.SIGTERM)
+        out, _ = await writes.communicate()
+        lines = out.decode().strip().splitlines()
+        done = json.loads(lines[-1]) if lines else {}
+        self.writes = done
+        rate = done.get("committed", 0) / done["seconds"] if done.get("seconds") else 0.0
+        print(
+            f"background writes: {done.get('committed', 0)} committed ({rate:.1f}/s: "
+            f"{done.get('diary_entries', 0)} diary entries, {done.get('messages', 0)} messages "
+            "about children of parents outside the sample), "
+            f"{done.get('refused', 0)} refused, {done.get('failed', 0)} failed",
+            flush=True,
+        )
+
     async def measure(self, tokens: list[str]) -> dict[tuple[str, int], Stats]:
         servers = self.start(None)
         stats = {(n, c): Stats() for n in servers for c in self.args.concurrency}
         admin = await asyncpg.connect(self.url)
         churn = asyncio.create_task(self.churn()) if self.args.event_every > 0 else None
+        writes = None
         try:
             for server in servers.values():
                 await server.ready()
                 await self.run_load(server, tokens, 64, max(self.args.concurrency))
+            writes = await self.start_writes()
             for r in range(self.args.rounds):
                 order = (
                     self.targets[r % len(self.targets) :] + self.targets[: r % len(self.targets)]
@@ -323,6 +362,7 @@ class Bench:
             if churn is not None:
                 churn.cancel()
                 await asyncio.gather(churn, return_exceptions=True)
+            await self.stop_writes(writes)
             await admin.close()
             self.stop(servers)
 
@@ -395,6 +435,14 @@ def main() -> None:
         default=0,
         help="record an event in the organisation every this many seconds while measuring "
         "(each one makes the result cache's answers of the organisation stale; 0: none)",
+    )
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0,
+        help="while measuring, staff write this many diary entries and messages a second "
+        "about children of parents outside the sample, through the project's services "
+        "(bench/home_writes.py: real events, as at the 8:00 peak; 0: none)",
     )
     parser.add_argument(
         "--postgres",

@@ -51,7 +51,9 @@ def report(stats: dict[tuple[str, int], Stats], concurrencies: list[int]) -> Non
             for other in ("floor", "postgraphile"):
                 if (other, c) in rate:
                     ratio = rate[(name, c)] / rate[(other, c)]
-                    print(f"concurrency {c}: {name} / {other} throughput = {ratio:.2f}x")
+                    s = stats[(name, c)]
+                    hits = f" (cache hits {s.cache_hits / s.requests:.0%})" if s.cache_hits else ""
+                    print(f"concurrency {c}: {name} / {other} throughput = {ratio:.2f}x{hits}")
     targets = []
     for name in ours:
         for c in concurrencies:
