@@ -17,16 +17,15 @@ of principal, so the two never drift apart.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, NamedTuple
 
-from tortoise.expressions import Q
-
-from models import Guardianship, MediaFile, Message, Organisation, Placement, StaffAssignment
-from services import clock, conversations
+from models import Conversation, MediaFile, Message, Organisation, User
+from services import clock
 from services.principal import Principal
+from services.sql_rows import Statement, instances
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,32 +48,24 @@ class MessageAudience:
         return False
 
 
-def _in_window(placement: Placement, cutoff: date) -> bool:
+def _in_window(placement: _Span, cutoff: date) -> bool:
     return placement.end_date is None or placement.end_date >= cutoff
 
 
-def _works_on(assignment: StaffAssignment, day: date) -> bool:
+def _works_on(assignment: _Span, day: date) -> bool:
     return assignment.start_date <= day and (
         assignment.end_date is None or assignment.end_date >= day
     )
 
 
 def _staff(
-    assignments: Sequence[StaffAssignment], group_id: int, child_groups: set[int], today: date
+    assignments: Sequence[_Span], group_id: int, child_groups: set[int], today: date
 ) -> frozenset[int]:
     """Staff in the conversation's group today (UTC day, like `access.staff_group_ids`)
     who also work today (the organisation's day) in a group where the child is placed."""
     utc_today = clock.today()
-    in_group = {
-        a.user_id  # type: ignore[attr-defined]
-        for a in assignments
-        if a.group_id == group_id and _works_on(a, utc_today)  # type: ignore[attr-defined]
-    }
-    see_child = {
-        a.user_id  # type: ignore[attr-defined]
-        for a in assignments
-        if a.group_id in child_groups and _works_on(a, today)  # type: ignore[attr-defined]
-    }
+    in_group = {a.who for a in assignments if a.group_id == group_id and _works_on(a, utc_today)}
+    see_child = {a.who for a in assignments if a.group_id in child_groups and _works_on(a, today)}
     return frozenset(in_group & see_child)
 
 
@@ -84,51 +75,142 @@ async def message_audience(organisation_id: int, message_id: int) -> MessageAudi
     return (await message_audiences(organisation_id, [message_id])).get(message_id)
 
 
+_AUDIENCE_SQL: dict[bool, str] = {}
+
+
+def _audience_sql(sql: Statement) -> str:
+    """One statement for everything `message_audiences` needs (its text is the same for any
+    number of messages: the ids are one parameter)."""
+    known = _AUDIENCE_SQL.get(sql.postgres)
+    if known is not None:
+        return known
+    ids = sql.in_ids("m.id", "ids")
+    conversation_ids = (
+        f"SELECT m.conversation_id FROM message m WHERE {ids}"
+        " AND m.conversation_id IN (SELECT c.id FROM conversation c"
+        " WHERE c.organisation_id = :org)"
+    )
+    children = f"SELECT c.child_id FROM conversation c WHERE c.id IN ({conversation_ids})"
+    groups = f"SELECT c.group_id FROM conversation c WHERE c.id IN ({conversation_ids})"
+    placed_in = f"SELECT p.group_id FROM placement p WHERE p.child_id IN ({children})"
+    text = (
+        "SELECT "
+        + sql.rows(
+            Message,
+            f"{sql.in_ids('t.id', 'ids')} AND t.conversation_id IN ({conversation_ids})",
+            "t.id",
+        )
+        + " AS messages, "
+        + sql.rows(Conversation, f"t.id IN ({conversation_ids})")
+        + " AS conversations, "
+        + sql.rows(User, f"t.id IN (SELECT m.author_id FROM message m WHERE {ids})")
+        + " AS authors, "
+        + sql.rows(Organisation, "t.id = :org")
+        + " AS organisations, "
+        + sql.tuples(
+            f"SELECT p.child_id, p.group_id, p.start_date, p.end_date FROM placement p"
+            f" WHERE p.child_id IN ({children})",
+            ["child_id", "group_id", "start_date", "end_date"],
+            "child_id, start_date, group_id",
+        )
+        + " AS placements, "
+        + sql.tuples(
+            "SELECT g.child_id, g.user_id FROM guardianship g JOIN child ch ON ch.id ="
+            f" g.child_id WHERE ch.organisation_id = :org AND g.child_id IN ({children})",
+            ["child_id", "user_id"],
+            "child_id, user_id",
+        )
+        + " AS guardians, "
+        # Staff of the conversations' groups, and of every group where the children are
+        # placed (whether they work there today is sorted out below).
+        + sql.tuples(
+            "SELECT a.user_id, a.group_id, a.start_date, a.end_date FROM staff_assignment a"
+            " JOIN childgroup gr ON gr.id = a.group_id WHERE gr.organisation_id = :org"
+            f" AND (a.group_id IN ({groups}) OR a.group_id IN ({placed_in}))",
+            ["user_id", "group_id", "start_date", "end_date"],
+            "user_id, group_id, start_date",
+        )
+        + " AS assignments, "
+        + sql.rows(
+            MediaFile,
+            "t.id IN (SELECT ma.media_id FROM message_attachment ma"
+            f" WHERE ma.message_id IN (SELECT m.id FROM message m WHERE {ids}))",
+        )
+        + " AS media, "
+        + sql.tuples(
+            "SELECT ma.id, ma.message_id, ma.media_id FROM message_attachment ma"
+            f" WHERE ma.message_id IN (SELECT m.id FROM message m WHERE {ids})",
+            ["id", "message_id", "media_id"],
+            "id",
+        )
+        + " AS links"
+    )
+    _AUDIENCE_SQL[sql.postgres] = text
+    return text
+
+
+class _Span(NamedTuple):
+    """A placement or a staff assignment: who or what, where, from when to when."""
+
+    who: int
+    group_id: int
+    start_date: date
+    end_date: date | None
+
+
+def _spans(rows: list[list[Any]]) -> list[_Span]:
+    return [
+        _Span(who, group, _day(start), _day(end) if end is not None else None)
+        for who, group, start, end in rows
+    ]
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
 async def message_audiences(
     organisation_id: int, message_ids: Sequence[int]
 ) -> dict[int, MessageAudience]:
-    """`message_audience` for many messages at once (six queries however many there are, in
-    two waits);
-    messages not in the organisation are left out."""
-    # Two waits in a row: the messages (with the organisation), then the rest side by side.
-    messages, organisation = await asyncio.gather(
-        Message.filter(
-            id__in=sorted(set(message_ids)), conversation__organisation_id=organisation_id
-        ).select_related("conversation", "author"),
-        Organisation.get(id=organisation_id),
+    """`message_audience` for many messages at once: one statement however many there are
+    (the live feed asks for every message of a batch); messages not in the organisation are
+    left out."""
+    if not message_ids:
+        return {}
+    sql = Statement()
+    row = await sql.fetch_row(
+        _audience_sql(sql), {"ids": sorted(set(message_ids)), "org": organisation_id}
     )
+    assert row is not None
+    messages = instances(Message, row["messages"])
     if not messages:
         return {}
-    child_ids = sorted({m.conversation.child_id for m in messages})  # type: ignore[attr-defined]
-    group_ids = sorted({m.conversation.group_id for m in messages})  # type: ignore[attr-defined]
+    (organisation,) = instances(Organisation, row["organisations"])
+    conversations_by_id = {c.id: c for c in instances(Conversation, row["conversations"])}
+    authors = {u.id: u for u in instances(User, row["authors"])}
+    media = {f.id: f for f in instances(MediaFile, row["media"])}
+    files: dict[int, list[MediaFile]] = {m.id: [] for m in messages}
+    for _, message_id, media_id in row["links"]:
+        if message_id in files and media_id in media:
+            files[message_id].append(media[media_id])
+    for message in messages:
+        # As select_related("conversation", "author") leaves them.
+        conversation = conversations_by_id[message.conversation_id]  # type: ignore[attr-defined]
+        object.__setattr__(message, "_conversation", conversation)
+        object.__setattr__(message, "_author", authors.get(message.author_id))  # type: ignore[attr-defined]
     today = clock.today(organisation.timezone)
     cutoff = today - timedelta(weeks=organisation.access_window_weeks)
     horizon = today + timedelta(weeks=8)
-    placement_rows, guardian_rows, assignments, files = await asyncio.gather(
-        Placement.filter(child_id__in=child_ids),
-        Guardianship.filter(
-            child_id__in=child_ids, child__organisation_id=organisation_id
-        ).values_list("child_id", "user_id"),
-        # Staff of the conversations' groups, and of every group where the children are
-        # placed (whether they work there today is sorted out below).
-        StaffAssignment.filter(
-            Q(group_id__in=group_ids) | Q(group__placements__child_id__in=child_ids),
-            group__organisation_id=organisation_id,
-        ).distinct(),
-        conversations.attachments([m.id for m in messages]),
-    )
-    placements: dict[int, list[Placement]] = {c: [] for c in child_ids}
-    for placement in placement_rows:
-        placements[placement.child_id].append(placement)  # type: ignore[attr-defined]
+    child_ids = {c.child_id for c in conversations_by_id.values()}  # type: ignore[attr-defined]
+    placements: dict[int, list[_Span]] = {c: [] for c in child_ids}
+    for placement in _spans(row["placements"]):
+        placements[placement.who].append(placement)
     guardians: dict[int, set[int]] = {c: set() for c in child_ids}
-    for child_id, user_id in guardian_rows:
+    for child_id, user_id in row["guardians"]:
         guardians[child_id].add(user_id)
+    assignments = _spans(row["assignments"])
     groups_of_child = {
-        c: {
-            p.group_id  # type: ignore[attr-defined]
-            for p in found
-            if _in_window(p, cutoff) and p.start_date <= horizon
-        }
+        c: {p.group_id for p in found if _in_window(p, cutoff) and p.start_date <= horizon}
         for c, found in placements.items()
     }
     found: dict[int, MessageAudience] = {}
