@@ -17,7 +17,7 @@ PROTOCOLS = ["graphql-transport-ws", "graphql-ws"]
 async def test_a_connection_without_connection_init_is_closed_after_the_timeout(
     db, live_servers, protocol
 ):
-    # given a socket that never sends connection_init (the test server waits 1 second)
+    # given a socket that never sends connection_init (the test server waits 3 seconds)
     server: Server = live_servers[0]
     client = await GraphQLSocket.open(server.ws_url, protocol=protocol)
     # when / then
