@@ -51,4 +51,5 @@ class EventAudience(Model):
 
     class Meta:
         table = "event_audience"
-        indexes = (Index(fields=("topic", "event_id")),)
+        # (event_id): the live feed reads each event's audience by event.
+        indexes = (Index(fields=("topic", "event_id")), Index(fields=("event_id",)))

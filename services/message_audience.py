@@ -58,15 +58,32 @@ def _works_on(assignment: _Span, day: date) -> bool:
     )
 
 
-def _staff(
-    assignments: Sequence[_Span], group_id: int, child_groups: set[int], today: date
-) -> frozenset[int]:
-    """Staff in the conversation's group today (UTC day, like `access.staff_group_ids`)
-    who also work today (the organisation's day) in a group where the child is placed."""
-    utc_today = clock.today()
-    in_group = {a.who for a in assignments if a.group_id == group_id and _works_on(a, utc_today)}
-    see_child = {a.who for a in assignments if a.group_id in child_groups and _works_on(a, today)}
-    return frozenset(in_group & see_child)
+class _Staffing:
+    """Who works in which group today (the UTC day and the organisation's day), from the
+    assignments, so that each message's staff is a few set operations."""
+
+    def __init__(self, assignments: Sequence[_Span], today: date) -> None:
+        utc_today = clock.today()
+        self.by_group_utc: dict[int, set[int]] = {}
+        self.by_group: dict[int, set[int]] = {}
+        for a in assignments:
+            if _works_on(a, utc_today):
+                self.by_group_utc.setdefault(a.group_id, set()).add(a.who)
+            if _works_on(a, today):
+                self.by_group.setdefault(a.group_id, set()).add(a.who)
+        self._known: dict[tuple[int, frozenset[int]], frozenset[int]] = {}
+
+    def staff(self, group_id: int, child_groups: frozenset[int]) -> frozenset[int]:
+        """Staff in the conversation's group today (UTC day, like `access.staff_group_ids`)
+        who also work today (the organisation's day) in a group where the child is placed."""
+        key = (group_id, child_groups)
+        found = self._known.get(key)
+        if found is None:
+            see_child: set[int] = set()
+            for group in child_groups:
+                see_child |= self.by_group.get(group, set())
+            found = self._known[key] = frozenset(self.by_group_utc.get(group_id, set()) & see_child)
+        return found
 
 
 async def message_audience(organisation_id: int, message_id: int) -> MessageAudience | None:
@@ -208,11 +225,11 @@ async def message_audiences(
     guardians: dict[int, set[int]] = {c: set() for c in child_ids}
     for child_id, user_id in row["guardians"]:
         guardians[child_id].add(user_id)
-    assignments = _spans(row["assignments"])
     groups_of_child = {
-        c: {p.group_id for p in found if _in_window(p, cutoff) and p.start_date <= horizon}
+        c: frozenset(p.group_id for p in found if _in_window(p, cutoff) and p.start_date <= horizon)
         for c, found in placements.items()
     }
+    staffing = _Staffing(_spans(row["assignments"]), today)
     found: dict[int, MessageAudience] = {}
     for message in messages:
         conversation = message.conversation
@@ -223,11 +240,6 @@ async def message_audiences(
             message,
             files[message.id],
             frozenset(guardians[child_id]) if visible_to_parents else frozenset(),
-            _staff(
-                assignments,
-                conversation.group_id,  # type: ignore[attr-defined]
-                groups_of_child[child_id],
-                today,
-            ),
+            staffing.staff(conversation.group_id, groups_of_child[child_id]),  # type: ignore[attr-defined]
         )
     return found
