@@ -431,6 +431,9 @@ async def run(args: argparse.Namespace) -> None:
     try:
         started = time.time()
         data = await build(url, args.parents)
+        conn = await asyncpg.connect(direct)
+        await conn.execute("ANALYZE")  # planner statistics, as a database in use has them
+        await conn.close()
         print(
             f"dataset: {len(data.parent_tokens)} parents, {len(data.conversations)} "
             f"conversations (2 guardians and 3 staff each), built in {time.time() - started:.1f}s"

@@ -60,6 +60,8 @@ class MessageAttachment(TimestampedModel):
 
     class Meta:
         table = "message_attachment"
+        # (message_id, id): a message's files in the order they were attached.
+        indexes = (Index(fields=("message_id", "id")),)
 
 
 class ConversationRead(TimestampedModel):

@@ -97,43 +97,38 @@ _AUDIENCE_SQL: dict[bool, str] = {}
 
 def _audience_sql(sql: Statement) -> str:
     """One statement for everything `message_audiences` needs (its text is the same for any
-    number of messages: the ids are one parameter)."""
+    number of messages: the ids are one parameter). The messages and their conversations
+    are read once (WITH clauses) and the rest is found from them by index."""
     known = _AUDIENCE_SQL.get(sql.postgres)
     if known is not None:
         return known
-    ids = sql.in_ids("m.id", "ids")
-    conversation_ids = (
-        f"SELECT m.conversation_id FROM message m WHERE {ids}"
-        " AND m.conversation_id IN (SELECT c.id FROM conversation c"
-        " WHERE c.organisation_id = :org)"
-    )
-    children = f"SELECT c.child_id FROM conversation c WHERE c.id IN ({conversation_ids})"
-    groups = f"SELECT c.group_id FROM conversation c WHERE c.id IN ({conversation_ids})"
-    placed_in = f"SELECT p.group_id FROM placement p WHERE p.child_id IN ({children})"
+    ids = sql.in_ids("t.id", "ids")
     text = (
+        f"WITH msg AS (SELECT t.* FROM message t WHERE {ids} AND t.conversation_id IN"
+        " (SELECT c.id FROM conversation c WHERE c.organisation_id = :org)),"
+        " conv AS (SELECT t.* FROM conversation t WHERE t.id IN"
+        " (SELECT conversation_id FROM msg)),"
+        " kids AS (SELECT DISTINCT child_id FROM conv) "
         "SELECT "
-        + sql.rows(
-            Message,
-            f"{sql.in_ids('t.id', 'ids')} AND t.conversation_id IN ({conversation_ids})",
-            "t.id",
-        )
+        + sql.rows(Message, "1 = 1", "t.id", source="msg")
         + " AS messages, "
-        + sql.rows(Conversation, f"t.id IN ({conversation_ids})")
+        + sql.rows(Conversation, "1 = 1", source="conv")
         + " AS conversations, "
-        + sql.rows(User, f"t.id IN (SELECT m.author_id FROM message m WHERE {ids})")
+        + sql.rows(User, "t.id IN (SELECT author_id FROM msg)")
         + " AS authors, "
         + sql.rows(Organisation, "t.id = :org")
         + " AS organisations, "
         + sql.tuples(
-            f"SELECT p.child_id, p.group_id, p.start_date, p.end_date FROM placement p"
-            f" WHERE p.child_id IN ({children})",
+            "SELECT p.child_id, p.group_id, p.start_date, p.end_date FROM placement p"
+            " WHERE p.child_id IN (SELECT child_id FROM kids)",
             ["child_id", "group_id", "start_date", "end_date"],
             "child_id, start_date, group_id",
         )
         + " AS placements, "
         + sql.tuples(
-            "SELECT g.child_id, g.user_id FROM guardianship g JOIN child ch ON ch.id ="
-            f" g.child_id WHERE ch.organisation_id = :org AND g.child_id IN ({children})",
+            "SELECT g.child_id, g.user_id FROM guardianship g WHERE g.child_id IN"
+            " (SELECT child_id FROM kids) AND EXISTS (SELECT 1 FROM child ch"
+            " WHERE ch.id = g.child_id AND ch.organisation_id = :org)",
             ["child_id", "user_id"],
             "child_id, user_id",
         )
@@ -143,7 +138,9 @@ def _audience_sql(sql: Statement) -> str:
         + sql.tuples(
             "SELECT a.user_id, a.group_id, a.start_date, a.end_date FROM staff_assignment a"
             " JOIN childgroup gr ON gr.id = a.group_id WHERE gr.organisation_id = :org"
-            f" AND (a.group_id IN ({groups}) OR a.group_id IN ({placed_in}))",
+            " AND (a.group_id IN (SELECT group_id FROM conv) OR a.group_id IN"
+            " (SELECT p.group_id FROM placement p WHERE p.child_id IN"
+            " (SELECT child_id FROM kids)))",
             ["user_id", "group_id", "start_date", "end_date"],
             "user_id, group_id, start_date",
         )
@@ -151,12 +148,12 @@ def _audience_sql(sql: Statement) -> str:
         + sql.rows(
             MediaFile,
             "t.id IN (SELECT ma.media_id FROM message_attachment ma"
-            f" WHERE ma.message_id IN (SELECT m.id FROM message m WHERE {ids}))",
+            " WHERE ma.message_id IN (SELECT id FROM msg))",
         )
         + " AS media, "
         + sql.tuples(
             "SELECT ma.id, ma.message_id, ma.media_id FROM message_attachment ma"
-            f" WHERE ma.message_id IN (SELECT m.id FROM message m WHERE {ids})",
+            " WHERE ma.message_id IN (SELECT id FROM msg)",
             ["id", "message_id", "media_id"],
             "id",
         )

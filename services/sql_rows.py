@@ -39,17 +39,18 @@ class Statement:
             return f"{column} = ANY(:{param}::int[])"
         return f"{column} IN (SELECT value FROM json_each(:{param}))"
 
-    def rows(self, model: type[Model], where: str, order_by: str = "") -> str:
-        """An expression: the JSON array of whole rows of `model` (alias `t`) matching `where`."""
-        table = model._meta.db_table
+    def rows(self, model: type[Model], where: str, order_by: str = "", source: str = "") -> str:
+        """An expression: the JSON array of whole rows of `model` (alias `t`) matching `where`;
+        read from `source` (e.g. a WITH clause of the model's rows) instead of its table."""
+        table = source or f'"{model._meta.db_table}"'
         if self.postgres:
             order = f" ORDER BY {order_by}" if order_by else ""
-            return f"(SELECT COALESCE(json_agg(t{order}), '[]') FROM \"{table}\" t WHERE {where})"
+            return f"(SELECT COALESCE(json_agg(t{order}), '[]') FROM {table} t WHERE {where})"
         pairs = ", ".join(f"'{c}', t.\"{c}\"" for c in _columns(model))
         order = f" ORDER BY {order_by}" if order_by else ""
         return (
             f"(SELECT json_group_array(json_object({pairs})) "
-            f'FROM (SELECT * FROM "{table}" t WHERE {where}{order}) t)'
+            f"FROM (SELECT * FROM {table} t WHERE {where}{order}) t)"
         )
 
     def tuples(self, select: str, columns: Sequence[str], order_by: str) -> str:
