@@ -16,6 +16,7 @@ from models import LoginAttempt, Session, User
 from services import clock, passwords
 from services.errors import Refusal, RefusedError
 from services.principal import Principal
+from services.sql_rows import Statement
 from services.token_principal import TOKEN_PREFIX
 
 INVALID_CREDENTIALS = Refusal(
@@ -163,11 +164,19 @@ async def live_sessions(session_ids: Iterable[int]) -> set[int]:
     ids = sorted(set(session_ids))
     if not ids:
         return set()
-    return set(
-        await Session.filter(
-            id__in=ids, revoked_at=None, expires_at__gt=clock.now(), user__is_active=True
-        ).values_list("id", flat=True)
+    # Raw: thousands of ids are one array parameter (an ORM IN list builds one each).
+    sql = Statement()
+    live = sql.tuples(
+        'SELECT s.id FROM "session" s JOIN app_user u ON u.id = s.user_id WHERE '
+        + sql.in_ids("s.id", "ids")
+        + " AND s.revoked_at IS NULL AND s.expires_at > :now AND u.is_active = :active",
+        ["id"],
+        "id",
     )
+    row = await sql.fetch_row(
+        f"SELECT {live} AS live", {"ids": ids, "now": clock.now(), "active": True}
+    )
+    return {session_id for (session_id,) in (row or {}).get("live") or ()}
 
 
 async def session_expires_at(session_id: int) -> datetime | None:

@@ -191,3 +191,23 @@ async def test_a_password_change_is_refused_with_a_wrong_old_or_a_weak_new_passw
     # then
     assert refused.value.refusal.code == code
     assert (await login("hoera", "ouder@hoera.example")).token
+
+
+async def test_live_sessions_are_those_neither_revoked_nor_expired_of_active_users(db):
+    # given four sessions: standing, revoked, expired, and of a deactivated user
+    t = await factories.tenant()
+    for user in (t.parent, t.other_parent, t.staff, t.bso_staff):
+        await factories.token_for(user)
+    standing, revoked, expired, inactive = [
+        (await Session.filter(user_id=u.id).first()).id
+        for u in (t.parent, t.other_parent, t.staff, t.bso_staff)
+    ]
+    await Session.filter(id=revoked).update(revoked_at=clock.now())
+    await Session.filter(id=expired).update(expires_at=clock.now() - timedelta(seconds=1))
+    t.bso_staff.is_active = False
+    await t.bso_staff.save()
+    # when the live connections' sessions are checked together (with an unknown id)
+    live = await auth.live_sessions([standing, revoked, expired, inactive, 10**9])
+    # then only the standing one is live
+    assert live == {standing}
+    assert await auth.live_sessions([]) == set()
