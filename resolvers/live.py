@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from functools import partial
 
+import strawberry
+
 from models import Group
 from resolvers.dataloaders import Loaders
 from resolvers.lazy_loaders import LazyLoaders
@@ -79,29 +81,37 @@ _messages: SharedLoader[tuple[int, int], _Delivery] = SharedLoader(_deliveries)
 
 
 async def _shared_messages(organisation_id: int, events: list[StoredEvent]) -> dict[int, _Delivery]:
-    """Direct delivery: per event, the message with who may read it and its node, carrying
-    the author and conversation loaded with it (for `MESSAGE_PREPARED`)."""
+    """Direct delivery: per event, the message with who may read it and its node (built from
+    the message's columns; the author and conversation are read only if the selection asks,
+    through `MESSAGE_PREPARED`)."""
     ids = [int(event.payload["message_id"]) for event in events]
     audiences = await message_audiences(organisation_id, ids)
     found: dict[int, _Delivery] = {}
     for event in events:
         audience = audiences.get(int(event.payload["message_id"]))
         if audience is not None:
-            node = Message.from_model(audience.message)
-            node.loaded_author = audience.message.author  # type: ignore[attr-defined]
-            node.loaded_conversation = audience.message.conversation
+            node = Message(
+                id=strawberry.ID(to_global_id("Message", audience.message_id)),
+                pk=audience.message_id,
+                conversation_pk=audience.conversation_id,
+                author_pk=audience.author_id,
+                body=audience.body,
+                sent_at=audience.sent_at,
+                delivered=audience,
+            )
             found[event.id] = (audience, node)
     return found
 
 
 def _loaded_author(message: Message) -> Participant | None:
-    author = message.loaded_author
+    assert isinstance(message.delivered, MessageAudience)  # (built by _shared_messages)
+    author = message.delivered.author
     return Participant.from_model(author) if author is not None else None
 
 
 def _loaded_conversation(message: Message) -> Conversation:
-    assert message.loaded_conversation is not None  # (loaded by _shared_messages)
-    return Conversation.from_model(message.loaded_conversation)
+    assert isinstance(message.delivered, MessageAudience)
+    return Conversation.from_model(message.delivered.conversation)
 
 
 # messageAdded without a task per subscription (subscriptions.direct): the selection is

@@ -18,28 +18,94 @@ of principal, so the two never drift apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from models import Conversation, MediaFile, Message, Organisation, User
 from services import clock
 from services.principal import Principal
-from services.sql_rows import Statement, instances
+from services.sql_rows import Statement, instances, moment
 
 
-@dataclass(frozen=True, slots=True)
 class MessageAudience:
-    """A message with what its readers need, and who may read it (as of when it was made)."""
+    """A message with what its readers need, and who may read it (as of when it was made).
 
-    message: Message
-    attachments: list[MediaFile]
-    parent_ids: frozenset[int]
-    staff_ids: frozenset[int]
+    Built from the rows of one statement; the Tortoise models (`message` with its
+    conversation and author, as select_related leaves them) are made only when asked for:
+    the live feed reads every message of a batch, and a projected delivery needs only a few
+    columns (`message_id`, `body`, `sent_at`, ...)."""
+
+    __slots__ = (
+        "_author_row",
+        "_conversation_row",
+        "_message",
+        "_row",
+        "attachments",
+        "organisation_id",
+        "parent_ids",
+        "staff_ids",
+    )
+
+    def __init__(
+        self,
+        row: dict[str, Any],
+        conversation_row: dict[str, Any],
+        author_row: dict[str, Any] | None,
+        attachments: list[MediaFile],
+        parent_ids: frozenset[int],
+        staff_ids: frozenset[int],
+    ) -> None:
+        self._row = row
+        self._conversation_row = conversation_row
+        self._author_row = author_row
+        self._message: Message | None = None
+        self.attachments = attachments
+        self.organisation_id: int = conversation_row["organisation_id"]
+        self.parent_ids = parent_ids
+        self.staff_ids = staff_ids
+
+    @property
+    def message_id(self) -> int:
+        return self._row["id"]  # type: ignore[no-any-return]
+
+    @property
+    def conversation_id(self) -> int:
+        return self._row["conversation_id"]  # type: ignore[no-any-return]
+
+    @property
+    def author_id(self) -> int | None:
+        return self._row["author_id"]
+
+    @property
+    def body(self) -> str:
+        return self._row["body"]  # type: ignore[no-any-return]
+
+    @property
+    def sent_at(self) -> datetime:
+        return moment(self._row["sent_at"])  # type: ignore[no-any-return]
+
+    @property
+    def message(self) -> Message:
+        """The message model, with its conversation and author loaded."""
+        if self._message is None:
+            (message,) = instances(Message, [self._row])
+            (conversation,) = instances(Conversation, [self._conversation_row])
+            author = instances(User, [self._author_row])[0] if self._author_row else None
+            object.__setattr__(message, "_conversation", conversation)
+            object.__setattr__(message, "_author", author)
+            self._message = message
+        return self._message
+
+    @property
+    def author(self) -> User | None:
+        return self.message.author  # type: ignore[no-any-return]
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.message.conversation  # type: ignore[no-any-return]
 
     def allows(self, principal: Principal) -> bool:
-        conversation = self.message.conversation
-        if principal.organisation_id != conversation.organisation_id:  # type: ignore[attr-defined]
+        if principal.organisation_id != self.organisation_id:
             return False
         if principal.is_parent:
             return principal.user_id in self.parent_ids
@@ -196,26 +262,21 @@ async def message_audiences(
         _audience_sql(sql), {"ids": sorted(set(message_ids)), "org": organisation_id}
     )
     assert row is not None
-    messages = instances(Message, row["messages"])
+    messages: list[dict[str, Any]] = row["messages"]
     if not messages:
         return {}
     (organisation,) = instances(Organisation, row["organisations"])
-    conversations_by_id = {c.id: c for c in instances(Conversation, row["conversations"])}
-    authors = {u.id: u for u in instances(User, row["authors"])}
+    conversations_by_id = {c["id"]: c for c in row["conversations"]}
+    authors = {u["id"]: u for u in row["authors"]}
     media = {f.id: f for f in instances(MediaFile, row["media"])}
-    files: dict[int, list[MediaFile]] = {m.id: [] for m in messages}
+    files: dict[int, list[MediaFile]] = {m["id"]: [] for m in messages}
     for _, message_id, media_id in row["links"]:
         if message_id in files and media_id in media:
             files[message_id].append(media[media_id])
-    for message in messages:
-        # As select_related("conversation", "author") leaves them.
-        conversation = conversations_by_id[message.conversation_id]  # type: ignore[attr-defined]
-        object.__setattr__(message, "_conversation", conversation)
-        object.__setattr__(message, "_author", authors.get(message.author_id))  # type: ignore[attr-defined]
     today = clock.today(organisation.timezone)
     cutoff = today - timedelta(weeks=organisation.access_window_weeks)
     horizon = today + timedelta(weeks=8)
-    child_ids = {c.child_id for c in conversations_by_id.values()}  # type: ignore[attr-defined]
+    child_ids = {c["child_id"] for c in conversations_by_id.values()}
     placements: dict[int, list[_Span]] = {c: [] for c in child_ids}
     for placement in _spans(row["placements"]):
         placements[placement.who].append(placement)
@@ -227,16 +288,24 @@ async def message_audiences(
         for c, found in placements.items()
     }
     staffing = _Staffing(_spans(row["assignments"]), today)
+    parents_of: dict[int, frozenset[int]] = {}
     found: dict[int, MessageAudience] = {}
     for message in messages:
-        conversation = message.conversation
-        child_id = conversation.child_id  # type: ignore[attr-defined]
-        own = placements[child_id]
-        visible_to_parents = not own or any(_in_window(p, cutoff) for p in own)
-        found[message.id] = MessageAudience(
+        conversation = conversations_by_id[message["conversation_id"]]
+        child_id = conversation["child_id"]
+        parents = parents_of.get(child_id)
+        if parents is None:
+            own = placements[child_id]
+            visible_to_parents = not own or any(_in_window(p, cutoff) for p in own)
+            parents = parents_of[child_id] = (
+                frozenset(guardians[child_id]) if visible_to_parents else frozenset()
+            )
+        found[message["id"]] = MessageAudience(
             message,
-            files[message.id],
-            frozenset(guardians[child_id]) if visible_to_parents else frozenset(),
-            staffing.staff(conversation.group_id, groups_of_child[child_id]),  # type: ignore[attr-defined]
+            conversation,
+            authors.get(message["author_id"]),
+            files[message["id"]],
+            parents,
+            staffing.staff(conversation["group_id"], groups_of_child[child_id]),
         )
     return found

@@ -97,12 +97,12 @@ def _sqlite_value(value: Any) -> Any:
     return json.dumps(list(value)) if isinstance(value, list | tuple) else value
 
 
-def _moment(value: Any) -> Any:
+def moment(value: Any) -> Any:
     """A timestamp as JSON has it (ISO 8601), aware and in UTC like Tortoise's (C-speed)."""
     if not isinstance(value, str):
         return value
-    moment = datetime.fromisoformat(value)
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    at = datetime.fromisoformat(value)
+    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _day(value: Any) -> Any:
@@ -111,7 +111,7 @@ def _day(value: Any) -> Any:
 
 def _converter(field: Any) -> Callable[[Any], Any]:
     if isinstance(field, fields.DatetimeField):
-        return _moment
+        return moment
     if isinstance(field, fields.DateField):
         return _day
     return field.to_python_value  # type: ignore[no-any-return]

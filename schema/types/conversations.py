@@ -55,9 +55,9 @@ class Message(Node):
     author_pk: strawberry.Private[int | None]
     body: str
     sent_at: datetime
-    # Loaded with the message by a live delivery (`resolvers.live`): read by its projection.
-    loaded_author: strawberry.Private[UserModel | None] = None
-    loaded_conversation: strawberry.Private[ConversationModel | None] = None
+    # What a live delivery loaded with the message (services.message_audience.MessageAudience:
+    # its author and conversation), read by the delivery's projection (`resolvers.live`).
+    delivered: strawberry.Private[object] = None
 
     @classmethod
     def from_model(cls, message: MessageModel) -> Message:
