@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
@@ -31,6 +32,8 @@ from resolvers.lazy_loaders import LazyLoaders
 from services import auth
 from subscriptions import direct, keepalive, shared_execution
 from subscriptions.outbox import Outbox
+
+logger = logging.getLogger(__name__)
 
 CLOSE_SESSION_ENDED = 4401
 CLOSE_TOO_SLOW = 4013
@@ -89,12 +92,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         super().__init__(*args, **kwargs)
         self.deliveries: dict[str, direct.Delivery] = {}
 
-    async def handle(self) -> None:
-        await super().handle()
-        await _finish_closing(self)
-
     async def handle_connection_init(self, message: Any) -> None:
         await super().handle_connection_init(message)
+        # The timeout task is cancelled by now: let it go (kept, it holds its cancellation
+        # with a traceback and frames for the connection's whole life).
+        self.connection_init_timeout_task = None
         if self.connection_acknowledged:
             keepalive.add(self)
 
@@ -108,10 +110,28 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         try:
             await super().run_operation(operation)
         except asyncio.CancelledError:
-            if operation.id in self.deliveries and self.operations.get(operation.id) is operation:
-                operation.task = None  # handed over: the operation goes on without its task
+            delivery = self.deliveries.get(operation.id)
+            if delivery is not None and self.operations.get(operation.id) is operation:
+                self._handed_over(operation, delivery)
                 return
             raise
+
+    def _handed_over(self, operation: Any, delivery: direct.Delivery) -> None:
+        """The operation goes on without its task. Keep only what its id needs (duplicate
+        ids and the subscription cap count it): no query text, no variables; and the tap's
+        too-slow callback closes through this handler, not through the operation's resolver
+        closure (that one holds the `Info`, and with it graphql-core's whole execution)."""
+        operation.task = None
+        operation.query = ""
+        operation.variables = None
+        delivery.tap.on_too_slow = self._too_slow
+
+    def _too_slow(self) -> None:
+        if not self._closing:
+            principal = getattr(self.context, "principal", None)
+            user = principal.user_id if principal is not None else None
+            logger.info("closing a live connection of user %s: too slow", user)
+        self.close_socket(CLOSE_TOO_SLOW, "Too slow: resume with after")
 
     async def cleanup_operation(self, operation_id: str) -> None:
         delivery = self.deliveries.pop(operation_id, None)
@@ -134,7 +154,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
             self._outbox = Outbox(
                 self.websocket.ws.send_text,  # type: ignore[attr-defined]
                 settings.BROADCAST_QUEUE_SIZE,
-                lambda: self.close_socket(CLOSE_TOO_SLOW, "Too slow: resume with after"),
+                self._too_slow,
             )
         return self._outbox
 
@@ -154,10 +174,13 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         await _send(self, message, super().send_message)
 
     async def shutdown(self) -> None:
+        # (The last step of `handle`: no `handle` of ours, one coroutine frame less for
+        # every idle connection.)
         keepalive.discard(self)
         await super().shutdown()
         if self._outbox is not None:
             await self._outbox.close()
+        await _finish_closing(self)
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler):
