@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
@@ -69,17 +70,25 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
             persisted_queries.add_cache_headers(sub_response, context, result)
         return result
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        response = await super().run(request, context, root_value)
+    # `run` and `__call__` hand a WebSocket's coroutine on without awaiting it: a frame of
+    # ours would be kept for the connection's whole life (thousands of idle live sockets).
+    def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if isinstance(request, Request) and request.method == "GET":
-            return persisted_queries.not_modified(request, response)
-        return response
+            return self._run_get(request, context, root_value)
+        return super().run(request, context, root_value)
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+    async def _run_get(self, request: Request, context: Any, root_value: Any) -> Any:
+        response = await super().run(request, context, root_value)
+        return persisted_queries.not_modified(request, response)
+
+    def __call__(self, scope: Any, receive: Any, send: Any) -> Awaitable[None]:
+        if scope["type"] != "http":
+            return super().__call__(scope, receive, send)
+        return self._call_http(scope, receive, send)
+
+    async def _call_http(self, scope: Any, receive: Any, send: Any) -> None:
         """An HTTP request runs on one database connection, given back as its response starts
         (a streamed response reads on the pool): see db_connection."""
-        if scope["type"] != "http":
-            return await super().__call__(scope, receive, send)
         async with db_connection.one_connection() as pinned:
 
             async def send_and_release(message: Any) -> None:
@@ -133,6 +142,7 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
                 raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
             context.principal = principal
             context.loaders = LazyLoaders(principal)  # (as context.use, without building them)
+        context.connection_params = None  # read: not kept for the connection's whole life
         return None
 
 

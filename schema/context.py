@@ -15,7 +15,7 @@ from services.request_auth import Authenticated
 from services.token_principal import TokenPrincipal
 
 
-@dataclass
+@dataclass(slots=True)  # thousands live as long as their WebSocket: no __dict__ each
 class Context:
     request: Request | WebSocket
     response: Any = None
