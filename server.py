@@ -7,13 +7,15 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Match, Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -78,13 +80,42 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
+class Ouderlink(Starlette):
+    """Starlette, with GraphQL WebSockets dispatched before the middleware stack.
+
+    Each middleware layer (errors, CORS, exceptions, router, route) is a coroutine frame
+    kept for a connection's whole life: thousands of idle live connections pay for them
+    in memory. None of them acts on a WebSocket to /graphql (CORS does not apply to
+    WebSockets; strawberry checks the origin), so its route's app is called directly, with
+    the scope the router would give it. HTTP requests, also to /graphql, and every other
+    route go through the whole stack as before."""
+
+    def __init__(self, *args: Any, live_route: WebSocketRoute, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.live_route = live_route
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # (A coroutine function: uvicorn tells ASGI 3 apps by it.)
+        if scope["type"] == "websocket":
+            match, child_scope = self.live_route.matches(scope)
+            if match is Match.FULL:
+                scope["app"] = self
+                scope.setdefault("router", self.router)
+                scope.update(child_scope)
+                await self.live_route.app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+
 def create_app() -> Starlette:
     graphql = graphql_app()
-    return Starlette(
+    live_route = WebSocketRoute("/graphql", graphql)
+    return Ouderlink(
         debug=False,
+        live_route=live_route,
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
+            live_route,
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *media_routes.routes(),
