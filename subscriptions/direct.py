@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -100,10 +102,10 @@ class Delivery:
 
     __slots__ = (
         "_closed",
+        "_due_at",
         "_prefix",
         "_released",
         "_task",
-        "_timer",
         "connection",
         "expires_at",
         "form",
@@ -140,7 +142,7 @@ class Delivery:
         self.expires_at = expires_at
         self.next_poll = next_poll
         self._prefix = '{"id":' + json.dumps(operation_id) + ',"type":"next","payload":'
-        self._timer: asyncio.TimerHandle | None = None
+        self._due_at = 0.0  # (loop time) when `_due` runs next; 0: not scheduled
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._released = False
@@ -217,10 +219,11 @@ class Delivery:
             return
         loop = asyncio.get_running_loop()
         expiry = loop.time() + (self.expires_at - clock.now()).total_seconds()
-        self._timer = loop.call_at(min(self.next_poll, expiry), self._due)
+        self._due_at = min(self.next_poll, expiry)
+        _timers.at(self._due_at, self)
 
     def _due(self) -> None:
-        self._timer = None
+        self._due_at = 0.0
         self._run(self._poll())
 
     async def _poll(self) -> None:
@@ -288,9 +291,7 @@ class Delivery:
     async def close(self) -> None:
         """Stop delivering (the client completed, the socket closed)."""
         self._closed = True
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._due_at = 0.0
         task, self._task = self._task, None
         if task is not None and task is not asyncio.current_task():
             task.cancel()
@@ -308,6 +309,47 @@ class _Ended(Exception):
 
 
 _background: set[asyncio.Task[None]] = set()
+
+
+class _Timers:
+    """One timer for every direct delivery of the process (a TimerHandle each is ~0.5 KB per
+    idle socket): a heap of (when, n, delivery) and one handle for the earliest."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, Delivery]] = []
+        self._count = itertools.count()
+        self._handle: asyncio.TimerHandle | None = None
+        self._handle_at = 0.0
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def at(self, when: float, delivery: Delivery) -> None:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # (a new event loop: tests)
+            self._loop, self._heap, self._handle = loop, [], None
+        heapq.heappush(self._heap, (when, next(self._count), delivery))
+        handle = self._handle
+        if handle is None or when < self._handle_at or handle.cancelled():
+            if handle is not None:
+                handle.cancel()
+            self._handle_at = when
+            self._handle = loop.call_at(when, self._fire)
+
+    def _fire(self) -> None:
+        self._handle = None
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        heap = self._heap
+        while heap and heap[0][0] <= now:
+            when, _, delivery = heapq.heappop(heap)
+            if delivery._due_at == when and not delivery._closed:  # not moved or closed since
+                delivery._due()
+        # Entries of closed deliveries wait for their turn; none is kept past it.
+        if heap:
+            self._handle_at = heap[0][0]
+            self._handle = loop.call_at(self._handle_at, self._fire)
+
+
+_timers = _Timers()
 
 
 def hand_over(

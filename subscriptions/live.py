@@ -81,7 +81,21 @@ class LiveScope:
 
     @classmethod
     def of(cls, topics: Any, types: Any) -> LiveScope:
-        return cls(frozenset(topics), frozenset(types))
+        return cls(_interned(frozenset(topics)), _interned(frozenset(types)))
+
+
+_INTERNED: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _interned(value: frozenset[str]) -> frozenset[str]:
+    """One object per distinct set (thousands of subscriptions hold the same types, both
+    guardians of a child the same topics); bounded, cleared when full."""
+    found = _INTERNED.get(value)
+    if found is None:
+        if len(_INTERNED) >= 20_000:
+            _INTERNED.clear()
+        found = _INTERNED[value] = value
+    return found
 
 
 ScopeOf = Callable[[], Awaitable[LiveScope]]
@@ -100,20 +114,18 @@ def parse_event_cursor(cursor: str) -> int:
     return int(raw)
 
 
-async def _close_socket(info: Any, code: int, reason: str) -> None:
+async def _close_socket(socket: Any, code: int, reason: str) -> None:
     """Close the client's WebSocket (all its subscriptions end with it)."""
-    socket = info.context.request
     if isinstance(socket, WebSocket) and socket.application_state != WebSocketState.DISCONNECTED:
         with contextlib.suppress(Exception):
             await socket.close(code=code, reason=reason)
 
 
-def _close_in_background(info: Any, code: int, reason: str) -> None:
+def _close_in_background(socket: Any, code: int, reason: str) -> None:
     """Close the socket from another task; the connection handler waits for it before it
     returns (see `subscriptions.ws`), so the close frame goes out even when it has to wait
     behind data the client has not read yet."""
-    task = asyncio.create_task(_close_socket(info, code, reason))
-    socket = info.context.request
+    task = asyncio.create_task(_close_socket(socket, code, reason))
     if isinstance(socket, WebSocket):
         closing = getattr(socket.state, "closing", None)
         if closing is None:
@@ -125,7 +137,7 @@ async def _end_connection(info: Any, code: int, reason: str, error: GraphQLError
     """Close the socket and wait to be cancelled by the connection handler; over other
     transports, end the stream with `error`."""
     if isinstance(info.context.request, WebSocket):
-        _close_in_background(info, code, reason)
+        _close_in_background(info.context.request, code, reason)
         await asyncio.Event().wait()
     raise error
 
@@ -189,13 +201,15 @@ async def live_events(
     last = parse_event_cursor(after) if after else None
     scope = await _scope(scope_of)
     too_slow = _Flag()
+    socket = info.context.request  # (not `info`: a tap outlives the execution it came from)
+    user_id = principal.user_id
 
     def on_too_slow() -> None:
         if too_slow.is_set():
             return
         too_slow.set()
-        logger.info("closing a live connection of user %s: too slow", principal.user_id)
-        _close_in_background(info, CLOSE_TOO_SLOW, "Too slow: resume with after")
+        logger.info("closing a live connection of user %s: too slow", user_id)
+        _close_in_background(socket, CLOSE_TOO_SLOW, "Too slow: resume with after")
 
     try:
         tap = await feed.tap(
