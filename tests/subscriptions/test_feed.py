@@ -128,6 +128,7 @@ async def test_who_may_read_many_messages_takes_as_many_statements_as_for_one(db
         many = await message_audiences(t.org.id, ids)
     # then it takes the same statements, with the same answer
     assert four.count == one.count, str(four)
+
     def seen(audience):  # type: ignore[no-untyped-def]
         files = [f.id for f in audience.attachments]
         return (audience.message_id, audience.parent_ids, audience.staff_ids, files)
