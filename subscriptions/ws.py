@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from json import JSONDecodeError
 from typing import Any
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
@@ -91,6 +92,32 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deliveries: dict[str, direct.Delivery] = {}
+
+    async def handle(self) -> None:
+        """strawberry's loop without its adapter's async generator (`iter_json`) and
+        `receive_text` frames, which every idle connection keeps for its whole life; the
+        same closes (4400) for a message that is not text or not JSON."""
+        self.on_request_accepted()
+        socket = self.websocket.ws  # type: ignore[attr-defined]
+        try:
+            while socket.application_state != WebSocketState.DISCONNECTED:
+                message = await socket.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                if text is None:
+                    await self.handle_invalid_message("WebSocket message type must be text")
+                    break
+                try:
+                    data = self.view.decode_json(text)
+                except JSONDecodeError:
+                    await self.handle_invalid_message("WebSocket message must be valid JSON")
+                    break
+                await self.handle_message(data)
+        except (WebSocketDisconnect, WebSocketDisconnected):
+            pass
+        finally:
+            await self.shutdown()
 
     async def handle_connection_init(self, message: Any) -> None:
         await super().handle_connection_init(message)
@@ -174,8 +201,6 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         await _send(self, message, super().send_message)
 
     async def shutdown(self) -> None:
-        # (The last step of `handle`: no `handle` of ours, one coroutine frame less for
-        # every idle connection.)
         keepalive.discard(self)
         await super().shutdown()
         if self._outbox is not None:

@@ -122,3 +122,24 @@ async def test_an_operation_after_the_session_ended_closes_the_socket(db, live_s
     await client.subscribe("query { viewer { user { email } } }")
     # then
     assert (await client.wait_closed()).code == 4401
+
+
+@pytest.mark.parametrize(
+    ("frame", "reason"),
+    [
+        ("geen json", "WebSocket message must be valid JSON"),
+        (b'{"type": "ping"}', "WebSocket message type must be text"),
+    ],
+)
+async def test_a_message_that_is_not_json_text_closes_the_socket_with_4400(
+    db, live_servers, frame, reason
+):
+    # given an initialised graphql-transport-ws connection
+    server: Server = live_servers[0]
+    t = await factories.tenant()
+    client = await GraphQLSocket.connect(server.ws_url, await factories.token_for(t.parent))
+    # when the client sends something that is not a JSON text message
+    await client.ws.send(frame)
+    # then the server closes the socket, saying why
+    closed = await client.wait_closed()
+    assert (closed.code, closed.reason) == (4400, reason)
