@@ -142,9 +142,12 @@ app = create_app()
 if __name__ == "__main__":
     import uvicorn
 
+    from subscriptions import lean_protocol
+
     uvicorn.run(
         "server:app",
         host=settings.HOST,
         port=settings.PORT,
+        ws=lean_protocol.PATH,  # uvicorn's WebSocket protocol, holding less per connection
         ws_per_message_deflate=settings.WS_PER_MESSAGE_DEFLATE,
     )

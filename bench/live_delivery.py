@@ -233,9 +233,12 @@ async def build(url: str, parents: int) -> Dataset:
 
 
 def uvicorn_options(args: argparse.Namespace) -> list[str]:
-    """As `python server.py` runs: permessage-deflate as WS_PER_MESSAGE_DEFLATE says (off by
-    default) unless an --uvicorn option sets it."""
+    """As `python server.py` runs: our WebSocket protocol (`subscriptions.lean_protocol`) and
+    permessage-deflate as WS_PER_MESSAGE_DEFLATE says (off by default), unless --uvicorn
+    options set them (`--uvicorn=--ws=websockets-sansio` for uvicorn's own)."""
     options = list(args.uvicorn)
+    if not any(o == "--ws" or o.startswith("--ws=") for o in options):
+        options.append("--ws=subscriptions.lean_protocol:LeanWebSocketProtocol")
     if not any(o.startswith("--ws-per-message-deflate") for o in options):
         on = os.environ.get("WS_PER_MESSAGE_DEFLATE", "false").lower() in ("1", "true", "yes")
         deflate = "true" if on else "false"

@@ -1,6 +1,7 @@
 """Real server processes and a real WebSocket client, for the live tests.
 
-`live_servers` starts uvicorn processes (`python -m uvicorn server:app`) against the test
+`live_servers` starts uvicorn processes (`python -m uvicorn server:app --ws …`, the
+WebSocket protocol production runs: `subscriptions.lean_protocol`) against the test
 database (and REDIS_URL when set) once per run; `start_server` starts extra ones with their
 own settings for a single test. `GraphQLSocket` speaks graphql-transport-ws or the legacy
 graphql-ws over a real socket.
@@ -30,6 +31,7 @@ import pytest_asyncio
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from subscriptions import lean_protocol
 from tests.conftest import IS_POSTGRES, REDIS_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +124,10 @@ def spawn(database_url: str, **overrides: str) -> Server:
     env.update(overrides)
     log = Path(tempfile.mkstemp(prefix=f"ouderlink-server-{port}-", suffix=".log")[1])
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            *(sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1"),
+            *("--port", str(port), "--ws", lean_protocol.PATH),
+        ],
         cwd=ROOT,
         env=env,
         stdout=log.open("wb"),
