@@ -45,15 +45,9 @@ class Inbox:
     async def get(self) -> Any:
         items = self._items
         while not items:
-            waiter = asyncio.get_running_loop().create_future()
-            if self._waiters is None:
-                self._waiters = []
-            self._waiters.append(waiter)
             try:
-                await waiter
+                await _wait(self)
             except BaseException:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
                 if items:  # woken but cancelled: the next reader takes it
                     self._wake_one()
                 raise
@@ -93,18 +87,22 @@ class Flag:
         self._set = False
 
     async def wait(self) -> bool:
-        if self._set:
-            return True
-        waiter = asyncio.get_running_loop().create_future()
-        if self._waiters is None:
-            self._waiters = []
-        self._waiters.append(waiter)
-        try:
-            await waiter
-        finally:
-            if self._waiters is not None and waiter in self._waiters:
-                self._waiters.remove(waiter)
+        if not self._set:
+            await _wait(self)
         return True
+
+
+async def _wait(owner: Inbox | Flag) -> None:
+    """Until `owner` wakes this waiter (its list of waiters is made on the first wait)."""
+    waiter = asyncio.get_running_loop().create_future()
+    if owner._waiters is None:
+        owner._waiters = []
+    owner._waiters.append(waiter)
+    try:
+        await waiter
+    finally:
+        if owner._waiters is not None and waiter in owner._waiters:
+            owner._waiters.remove(waiter)
 
 
 class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
