@@ -59,8 +59,22 @@ async def _deliveries(keys: list[tuple[int, int]]) -> dict[tuple[int, int], _Del
     for organisation_id in {o for o, _ in keys}:
         ids = [m for o, m in keys if o == organisation_id]
         for message_id, audience in (await message_audiences(organisation_id, ids)).items():
-            found[(organisation_id, message_id)] = (audience, Message.from_model(audience.message))
+            found[(organisation_id, message_id)] = (audience, _node(audience))
     return found
+
+
+def _node(audience: MessageAudience) -> Message:
+    """The message's node from its columns (no model needed); the author and conversation
+    loaded with it ride along for the direct path's `MESSAGE_DIRECT.prepared`."""
+    return Message(
+        id=strawberry.ID(to_global_id("Message", audience.message_id)),
+        pk=audience.message_id,
+        conversation_pk=audience.conversation_id,
+        author_pk=audience.author_id,
+        body=audience.body,
+        sent_at=audience.sent_at,
+        delivered=audience,
+    )
 
 
 def _prime(audience: MessageAudience, loaders: Loaders) -> None:
@@ -81,25 +95,15 @@ _messages: SharedLoader[tuple[int, int], _Delivery] = SharedLoader(_deliveries)
 
 
 async def _shared_messages(organisation_id: int, events: list[StoredEvent]) -> dict[int, _Delivery]:
-    """Direct delivery: per event, the message with who may read it and its node (built from
-    the message's columns; the author and conversation are read only if the selection asks,
-    through `MESSAGE_PREPARED`)."""
+    """Direct delivery: per event, the message with who may read it and its node (the
+    author and conversation are made only if the selection asks, through `prepared`)."""
     ids = [int(event.payload["message_id"]) for event in events]
     audiences = await message_audiences(organisation_id, ids)
     found: dict[int, _Delivery] = {}
     for event in events:
         audience = audiences.get(int(event.payload["message_id"]))
         if audience is not None:
-            node = Message(
-                id=strawberry.ID(to_global_id("Message", audience.message_id)),
-                pk=audience.message_id,
-                conversation_pk=audience.conversation_id,
-                author_pk=audience.author_id,
-                body=audience.body,
-                sent_at=audience.sent_at,
-                delivered=audience,
-            )
-            found[event.id] = (audience, node)
+            found[event.id] = (audience, _node(audience))
     return found
 
 

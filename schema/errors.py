@@ -9,6 +9,7 @@ FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL = "INTERNAL_SERVER_ERROR"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 def coded(code: str, message: str, **extensions: object) -> GraphQLError:
@@ -25,6 +26,15 @@ def forbidden() -> GraphQLError:
 
 def not_found() -> GraphQLError:
     return coded(NOT_FOUND, "Not found. / Niet gevonden.")
+
+
+def service_unavailable() -> GraphQLError:
+    """Live updates cannot be delivered right now (the broadcast or the database failed)."""
+    return coded(
+        SERVICE_UNAVAILABLE,
+        "Live updates are unavailable right now: retry with `after`. / "
+        "Live bijwerken kan nu even niet: probeer het opnieuw met `after`.",
+    )
 
 
 def bad_input(reason: str, message_nl: str, message_en: str) -> GraphQLError:

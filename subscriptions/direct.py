@@ -37,7 +37,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from graphql import GraphQLError
 
 import settings
-from schema.errors import INTERNAL, coded
+from schema.errors import INTERNAL, coded, service_unavailable
 from services import auth, clock
 from services.events import StoredEvent, events_after
 from subscriptions.feed import Batch, Tap
@@ -48,7 +48,9 @@ logger = logging.getLogger(__name__)
 
 S = TypeVar("S")
 
+# WebSocket close codes of live connections (also used by subscriptions.live and .ws).
 CLOSE_SESSION_ENDED = 4401
+CLOSE_TOO_SLOW = 4013
 _BATCH = 100
 _ATTEMPTS = 3
 _RETRY_SECONDS = 0.5
@@ -259,7 +261,7 @@ class Delivery:
             await self.finish(error)
         except Exception:
             logger.exception("direct delivery of operation %s failed", self.operation_id)
-            await self.finish(_unavailable())
+            await self.finish(service_unavailable())
         finally:
             if self._task is asyncio.current_task():
                 self._task = None
@@ -274,7 +276,7 @@ class Delivery:
         """The shared work of a batch failed for good: end with SERVICE_UNAVAILABLE (the
         client resubscribes with `after`)."""
         if not self._closed:
-            task = asyncio.ensure_future(self.finish(_unavailable()))
+            task = asyncio.ensure_future(self.finish(service_unavailable()))
             _background.add(task)
             task.add_done_callback(_background.discard)
 
@@ -455,14 +457,6 @@ async def deliver(organisation_id: int, batch: Batch) -> None:
 
 def _internal() -> GraphQLError:
     return coded(INTERNAL, "Internal server error. / Er ging iets mis op de server.")
-
-
-def _unavailable() -> GraphQLError:
-    return coded(
-        "SERVICE_UNAVAILABLE",
-        "Live updates are unavailable right now: retry with `after`. / "
-        "Live bijwerken kan nu even niet: probeer het opnieuw met `after`.",
-    )
 
 
 def _dumps(value: Any) -> str:

@@ -53,22 +53,25 @@ from starlette.websockets import WebSocket, WebSocketState
 
 import settings
 from resolvers.lazy_loaders import LazyLoaders
-from schema.errors import bad_input, coded, forbidden, not_found, unauthenticated
+from schema.errors import (
+    bad_input,
+    forbidden,
+    not_found,
+    service_unavailable,
+    unauthenticated,
+)
 from schema.relay import decode_cursor, encode_cursor
 from services import auth, clock
 from services.errors import AccessDenied
 from services.events import StoredEvent, events_after, latest_event_id
 from subscriptions import direct, feed
-from subscriptions.direct import DirectForm
+from subscriptions.direct import CLOSE_SESSION_ENDED, CLOSE_TOO_SLOW, DirectForm
 from subscriptions.feed import Batch
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-CLOSE_SESSION_ENDED = 4401
-CLOSE_TOO_SLOW = 4013
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 _BATCH = 100
 
 
@@ -121,7 +124,7 @@ async def _close_socket(socket: Any, code: int, reason: str) -> None:
             await socket.close(code=code, reason=reason)
 
 
-def _close_in_background(socket: Any, code: int, reason: str) -> None:
+def close_in_background(socket: Any, code: int, reason: str) -> None:
     """Close the socket from another task; the connection handler waits for it before it
     returns (see `subscriptions.ws`), so the close frame goes out even when it has to wait
     behind data the client has not read yet."""
@@ -137,7 +140,7 @@ async def _end_connection(info: Any, code: int, reason: str, error: GraphQLError
     """Close the socket and wait to be cancelled by the connection handler; over other
     transports, end the stream with `error`."""
     if isinstance(info.context.request, WebSocket):
-        _close_in_background(info.context.request, code, reason)
+        close_in_background(info.context.request, code, reason)
         await asyncio.Event().wait()
     raise error
 
@@ -147,14 +150,6 @@ async def _scope(scope_of: ScopeOf) -> LiveScope:
         return await scope_of()
     except AccessDenied as denied:
         raise (not_found() if denied.code == "NOT_FOUND" else forbidden()) from None
-
-
-def _unavailable() -> GraphQLError:
-    return coded(
-        SERVICE_UNAVAILABLE,
-        "Live updates are unavailable right now: retry with `after`. / "
-        "Live bijwerken kan nu even niet: probeer het opnieuw met `after`.",
-    )
 
 
 async def _nothing() -> None:
@@ -209,7 +204,7 @@ async def live_events(
             return
         too_slow.set()
         logger.info("closing a live connection of user %s: too slow", user_id)
-        _close_in_background(socket, CLOSE_TOO_SLOW, "Too slow: resume with after")
+        close_in_background(socket, CLOSE_TOO_SLOW, "Too slow: resume with after")
 
     try:
         tap = await feed.tap(
@@ -217,7 +212,7 @@ async def live_events(
         )
     except Exception as exc:  # not connected, or Redis did not confirm in time
         logger.warning("live subscription unavailable: %s", exc)
-        raise _unavailable() from None
+        raise service_unavailable() from None
     handed_over = False
     try:
         if last is None:

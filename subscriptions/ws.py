@@ -31,13 +31,12 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 import settings
 from resolvers.lazy_loaders import LazyLoaders
 from services import auth
-from subscriptions import direct, keepalive, shared_execution
+from subscriptions import direct, keepalive, live, shared_execution
+from subscriptions.direct import CLOSE_SESSION_ENDED, CLOSE_TOO_SLOW
 from subscriptions.outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
-CLOSE_SESSION_ENDED = 4401
-CLOSE_TOO_SLOW = 4013
 _CLOSE_WAIT_SECONDS = 15
 
 
@@ -48,12 +47,6 @@ async def _finish_closing(handler: Any) -> None:
     closing = getattr(getattr(socket, "state", None), "closing", None)
     if closing:
         await asyncio.wait(list(closing), timeout=_CLOSE_WAIT_SECONDS)
-
-
-async def _close(socket: Any, code: int, reason: str) -> None:
-    if socket.application_state != WebSocketState.DISCONNECTED:
-        with contextlib.suppress(Exception):
-            await socket.close(code=code, reason=reason)
 
 
 async def _session_still_live(handler: Any) -> bool:
@@ -190,12 +183,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         if self._closing:
             return
         self._closing = True
-        socket = self.context.request
-        task = asyncio.ensure_future(_close(socket, code, reason))
-        closing = getattr(socket.state, "closing", None)
-        if closing is None:
-            closing = socket.state.closing = set()
-        closing.add(task)
+        live.close_in_background(self.context.request, code, reason)
 
     async def send_message(self, message: Any) -> None:
         await _send(self, message, super().send_message)
