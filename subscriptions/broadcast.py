@@ -37,6 +37,7 @@ __all__ = [
     "Subscriber",
     "SubscriberTooSlow",
     "Unsubscribed",
+    "Wakeups",
     "create_backend",
     "create_broadcast",
 ]
@@ -126,6 +127,56 @@ class Subscriber:
             self._queue.put_nowait(None)
 
 
+class Wakeups(Subscriber):
+    """A subscriber that only needs to know it was woken (the event feed: it reads the event
+    table after every wake-up). It holds the first event since it was last read and the
+    latest one, never more: thousands of wake-ups in a burst cost nothing to keep and never
+    make it fall behind."""
+
+    def __init__(self, channel: str) -> None:
+        super().__init__(channel, 1)
+        self._first: Event | None = None
+        self._latest: Event | None = None
+        self._waiter: asyncio.Future[None] | None = None
+
+    async def get(self) -> Event:
+        """The first event since the last `get` (waiting for one); `Unsubscribed` once closed."""
+        while self._first is None:
+            if self._closed:
+                raise Unsubscribed()
+            waiter = self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+        first, self._first = self._first, None
+        return first
+
+    def drain(self) -> list[Event]:
+        """The latest event, if any arrived after the one `get` returned."""
+        latest, self._latest = self._latest, None
+        return [latest] if latest is not None else []
+
+    def _offer(self, event: Event) -> None:
+        if self._closed:
+            return
+        if self._first is None:
+            self._first = event
+            self._latest = None
+        else:
+            self._latest = event
+        self._wake()
+
+    def _close(self) -> None:
+        self._closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+
 @dataclass(eq=False)
 class _Channel:
     """Per-channel bookkeeping: `users` counts tasks inside `subscribe()` for the channel."""
@@ -200,11 +251,12 @@ class Broadcast:
         await self._backend.publish(channel, message)
 
     @asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[Subscriber]:
-        """Subscribe for the duration of the `async with` block."""
+    async def subscribe(self, channel: str, *, wakeups: bool = False) -> AsyncIterator[Subscriber]:
+        """Subscribe for the duration of the `async with` block (`wakeups`: a `Wakeups`
+        subscriber, which keeps only the first and the latest event it was not given yet)."""
         if not self._connected:
             raise RuntimeError("Broadcast.connect() has not been called")
-        subscriber = Subscriber(channel, self.queue_size)
+        subscriber = Wakeups(channel) if wakeups else Subscriber(channel, self.queue_size)
         state = self._channels.get(channel)
         if state is None:
             state = self._channels[channel] = _Channel()

@@ -233,13 +233,13 @@ class Feed:
 
     async def _subscribe(self, stack: contextlib.AsyncExitStack) -> Subscriber:
         channel = hub.channel(feed_topic(self.organisation_id))
-        return await stack.enter_async_context(hub.broadcast().subscribe(channel))
+        return await stack.enter_async_context(hub.broadcast().subscribe(channel, wakeups=True))
 
     async def _wait(
         self, subscriber: Subscriber, stack: contextlib.AsyncExitStack
     ) -> tuple[Subscriber, bool]:
-        """Until a wake-up (taking every wake-up already queued with it) or the poll time.
-        Also says whether a wake-up was for an event the feed has read already."""
+        """Until a wake-up (and every one since: the first and the latest are kept) or the
+        poll time. Also says whether a wake-up was for an event the feed has read already."""
         old = False
         try:
             async with asyncio.timeout(settings.LIVE_FEED_POLL_SECONDS):

@@ -7,7 +7,9 @@ writable: it only waits while the transport is paused (the client does not read)
 runs the send coroutine right away (`coroutine.send(None)`): it either completes there, or
 it suspends on the transport, and then one task finishes it and writes what arrived
 meanwhile, in order. At most `limit` frames wait; one more calls `on_overflow` (the
-connection closes with 4013: too slow) and the frame is dropped.
+connection closes with 4013: too slow) and the frame is dropped. Where the server offers a
+synchronous `write` (`subscriptions.lean_protocol.FAST_TEXT`), a frame goes through it
+whenever nothing waits and it accepts the frame.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ logger = logging.getLogger(__name__)
 
 
 class Outbox:
-    __slots__ = ("_backlog", "_send", "_task", "limit", "on_overflow")
+    __slots__ = ("_backlog", "_send", "_task", "_write", "limit", "on_overflow")
 
     def __init__(
         self,
         send: Callable[[str], Awaitable[None]],
         limit: int,
         on_overflow: Callable[[], None],
+        write: Callable[[str], bool] | None = None,
     ) -> None:
         self._send = send
+        self._write = write
         self.limit = limit
         self.on_overflow = on_overflow
         self._backlog: deque[str] | None = None  # only while a send waits on the transport
@@ -49,6 +53,9 @@ class Outbox:
                 self.on_overflow()
                 return
             backlog.append(text)
+            return
+        write = self._write
+        if write is not None and write(text):
             return
         coroutine = self._send(text)
         assert isinstance(coroutine, Coroutine)

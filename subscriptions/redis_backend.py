@@ -2,8 +2,9 @@
 
 broadcaster 0.3.1's own `redis://` backend starts reading the pub/sub connection before
 anything is subscribed (so with redis-py 8 it delivers nothing) and never reconnects. This
-backend owns one dedicated subscriber connection, read by a single task that reconnects with
-capped exponential backoff and re-subscribes every channel that is still wanted. Publishing
+backend owns one dedicated subscriber connection (`subscriptions.resp`: replies parsed in bulk
+by hiredis, not one redis-py `read_response` per message), read by a single task that
+reconnects with capped exponential backoff and re-subscribes every channel still wanted. Publishing
 uses a separate pooled client and fails with `BroadcastUnavailable` after a short retry window
 instead of hanging. Redis pub/sub is fire-and-forget: messages published while the subscriber
 connection is down are lost; after a reconnect every re-subscribed channel receives the
@@ -20,12 +21,13 @@ from urllib.parse import urlparse
 from broadcaster import Event
 from broadcaster._backends.base import BroadcastBackend
 from redis.asyncio import Redis
-from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from subscriptions.resp import RespConnection
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +43,6 @@ DISCONNECT_CANCEL_ATTEMPTS = 10
 
 class BroadcastUnavailable(ConnectionError):
     """The broadcast backend cannot reach Redis right now (publish, subscribe or connect)."""
-
-
-def _text(value: Any) -> str:
-    """Decode a RESP value (bytes unless the URL asked for decode_responses) to `str`."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    return str(value)
 
 
 def _describe(url: str) -> str:
@@ -92,7 +87,7 @@ class RedisBackend(BroadcastBackend):
 
         self._redis: Redis | None = None
         self._task: asyncio.Task[None] | None = None
-        self._conn: AbstractConnection | None = None
+        self._conn: RespConnection | None = None
         self._connected = asyncio.Event()
         self._closing = False
         self._wanted: set[str] = set()
@@ -254,10 +249,11 @@ class RedisBackend(BroadcastBackend):
         assert self._redis is not None
         delay = self._min_backoff
         while not self._closing:
-            conn = self._redis.connection_pool.make_connection()
+            conn: RespConnection | None = None
             try:
-                await conn.connect()
-                await self._on_connected(conn)
+                async with asyncio.timeout(self._connect_timeout):
+                    conn = await RespConnection.open(self.url, self.client_name)
+                self._on_connected(conn)
                 delay = self._min_backoff
                 await self._read_forever(conn)
             except _TRANSIENT_ERRORS as exc:
@@ -273,16 +269,14 @@ class RedisBackend(BroadcastBackend):
                 logger.exception("Redis pub/sub reader failed; reconnecting in %.1fs", delay)
             finally:
                 self._connected.clear()
-                if self._conn is conn:
-                    self._conn = None
-                try:
-                    await conn.disconnect(nowait=True)
-                except Exception:
-                    logger.debug("error while closing a dead pub/sub connection", exc_info=True)
+                if conn is not None:
+                    if self._conn is conn:
+                        self._conn = None
+                    conn.close()
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._max_backoff)
 
-    async def _on_connected(self, conn: AbstractConnection) -> None:
+    def _on_connected(self, conn: RespConnection) -> None:
         """Publish the new connection and re-subscribe everything still wanted."""
         # No await between taking the snapshot and exposing the connection: a concurrent
         # subscribe() either lands in the snapshot or sees the connection and sends its own.
@@ -299,33 +293,33 @@ class RedisBackend(BroadcastBackend):
             )
         self._ever_connected = True
         if channels:
-            await conn.send_command("SUBSCRIBE", *channels, check_health=False)
+            conn.send("SUBSCRIBE", *channels)
 
-    async def _read_forever(self, conn: AbstractConnection) -> None:
-        """Read pushes until the connection fails; PING when idle to detect dead peers."""
+    async def _read_forever(self, conn: RespConnection) -> None:
+        """Read replies until the connection fails; PING when idle to detect dead peers."""
         awaiting_pong = False
         while True:
-            response = await conn.read_response(
-                timeout=self._health_check_interval, push_request=True
-            )
-            if response is None:  # read timed out: the connection was idle
+            try:
+                async with asyncio.timeout(self._health_check_interval):
+                    replies = await conn.replies()
+            except TimeoutError:  # the connection was idle
                 if awaiting_pong:
-                    raise RedisTimeoutError("no reply to PING on the pub/sub connection")
-                await conn.send_command("PING", check_health=False)
+                    raise RedisTimeoutError("no reply to PING on the pub/sub connection") from None
+                conn.send("PING")
                 awaiting_pong = True
                 continue
             awaiting_pong = False
-            self._handle(response)
+            for reply in replies:
+                self._handle(reply)
 
     def _handle(self, response: Any) -> None:
-        """Route one pub/sub reply (RESP2 array or RESP3 push) to events or confirmations."""
+        """Route one pub/sub reply (a RESP2 array of texts) to events or confirmations."""
         if not isinstance(response, list) or len(response) < 3:
-            return  # PONG (RESP3 or unsubscribed mode) or something we don't care about
-        kind = _text(response[0])
-        channel = _text(response[1])
+            return  # PONG, an error reply or something we don't care about
+        kind, channel = response[0], response[1]
         if kind == "message":
             if channel in self._wanted:
-                self._events.put_nowait(Event(channel=channel, message=_text(response[2])))
+                self._events.put_nowait(Event(channel=channel, message=response[2]))
         elif kind == "subscribe":
             future = self._pending.pop(channel, None)
             if future is not None and not future.done():
@@ -345,7 +339,7 @@ class RedisBackend(BroadcastBackend):
         if conn is None or not conn.is_connected:
             return False
         try:
-            await conn.send_command(*args, check_health=False)
+            conn.send(*args)
         except Exception as exc:
             # The reader notices the broken connection and reconnects.
             logger.info("could not send %s on the pub/sub connection: %s", args[0], exc)

@@ -33,6 +33,7 @@ from resolvers.lazy_loaders import LazyLoaders
 from services import auth
 from subscriptions import direct, keepalive, live, shared_execution
 from subscriptions.direct import CLOSE_SESSION_ENDED, CLOSE_TOO_SLOW
+from subscriptions.lean_protocol import FAST_TEXT
 from subscriptions.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -171,10 +172,12 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
     @property
     def outbox(self) -> Outbox:
         if self._outbox is None:
+            ws = self.websocket.ws  # type: ignore[attr-defined]
             self._outbox = Outbox(
-                self.websocket.ws.send_text,  # type: ignore[attr-defined]
+                ws.send_text,
                 settings.BROADCAST_QUEUE_SIZE,
                 self._too_slow,
+                ws.scope.get("extensions", {}).get(FAST_TEXT),
             )
         return self._outbox
 

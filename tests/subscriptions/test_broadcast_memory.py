@@ -15,6 +15,7 @@ from subscriptions.broadcast import (
     Broadcast,
     Subscriber,
     SubscriberTooSlow,
+    Unsubscribed,
     create_backend,
     create_broadcast,
 )
@@ -230,6 +231,57 @@ async def test_a_slow_subscriber_gets_subscriber_too_slow_while_a_fast_one_gets_
                 await slow.get()
             assert error.value.channel == "group:1"
             assert error.value.queue_size == 10
+
+
+async def test_a_wakeups_subscriber_keeps_the_first_and_the_latest_and_never_falls_behind(
+    memory_broadcast: Broadcast,
+) -> None:
+    async with asyncio.timeout(TIMEOUT):
+        # given queues of 10 events, and a wake-up subscriber that does not read for a while
+        async with memory_broadcast.subscribe("feed:1", wakeups=True) as wakeups:
+            # when 25 wake-ups arrive before it reads
+            for i in range(25):
+                await memory_broadcast.publish("feed:1", f"wake {i}")
+            await wait_for_listener(memory_broadcast)
+
+            # then it gets the first, then the latest, and is not too slow
+            assert (await wakeups.get()).message == "wake 0"
+            assert [event.message for event in wakeups.drain()] == ["wake 24"]
+            assert wakeups.drain() == []
+            assert not wakeups.overflowed
+
+            # when one more arrives after it read
+            await memory_broadcast.publish("feed:1", "wake 25")
+
+            # then it is the next one it gets (nothing older is kept)
+            assert (await wakeups.get()).message == "wake 25"
+            assert wakeups.drain() == []
+
+
+async def test_a_wakeups_subscriber_waiting_is_ended_by_disconnect() -> None:
+    async with asyncio.timeout(TIMEOUT):
+        # given a wake-up subscriber waiting for its first wake-up
+        broadcast = Broadcast(backend=NetworkLikeMemoryBackend())
+        await broadcast.connect()
+        async with broadcast.subscribe("feed:1", wakeups=True) as wakeups:
+            waiting = asyncio.ensure_future(wakeups.get())
+            await asyncio.sleep(0)
+
+            # when
+            await broadcast.disconnect()
+
+            # then
+            with pytest.raises(Unsubscribed):
+                await waiting
+
+
+async def wait_for_listener(broadcast: Broadcast) -> None:
+    """Until the listener has moved everything published so far to the subscribers."""
+    backend = broadcast.backend
+    assert isinstance(backend, MemoryBackend)
+    while not backend._published.empty():
+        await asyncio.sleep(0)
+    await asyncio.sleep(0)
 
 
 async def test_async_for_over_a_slow_subscriber_raises_subscriber_too_slow(

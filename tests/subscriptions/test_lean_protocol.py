@@ -4,10 +4,16 @@ and asyncio.Event (every test socket runs through the protocol itself: tests/liv
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import socket
+from collections.abc import AsyncIterator
 
 import pytest
+import uvicorn
+import websockets
 
-from subscriptions.lean_protocol import Flag, Inbox
+from subscriptions.lean_protocol import FAST_TEXT, Flag, Inbox, LeanWebSocketProtocol
 
 
 async def test_the_inbox_hands_messages_out_in_the_order_they_came():
@@ -62,3 +68,52 @@ async def test_the_flag_lets_waiters_through_once_set_and_holds_them_once_cleare
         await held
     flag.set()
     assert flag.is_set()
+
+
+async def fast_text_app(scope, receive, send):
+    """Accepts, then writes frames of three header sizes through FAST_TEXT when offered
+    (each with whether it went that way), then the results the usual way."""
+    assert scope["type"] == "websocket"
+    await receive()  # websocket.connect
+    await send({"type": "websocket.accept"})
+    write = scope["extensions"].get(FAST_TEXT)
+    written = []
+    for size in (5, 300, 70_000):
+        text = "é" + "x" * size
+        written.append(write is not None and write(text))
+        if not written[-1]:
+            await send({"type": "websocket.send", "text": text})
+    await send({"type": "websocket.send", "text": json.dumps(written)})
+    await receive()  # until the client closes
+
+
+@contextlib.asynccontextmanager
+async def lean_server() -> AsyncIterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        fast_text_app, host="127.0.0.1", port=port, ws=LeanWebSocketProtocol, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.ensure_future(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield f"ws://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        await serving
+
+
+@pytest.mark.parametrize("compression", [None, "deflate"])
+async def test_text_frames_written_without_the_asgi_send_arrive_whole(compression):
+    async with asyncio.timeout(10), lean_server() as url:
+        # given a client with or without permessage-deflate
+        async with websockets.connect(url, compression=compression, max_size=None) as client:
+            # when the application writes frames of 6, 301 and 70,001 characters
+            received = [await client.recv() for _ in range(4)]
+        # then each arrives whole, in order; the fast way is taken only without compression
+        assert [len(text) for text in received[:3]] == [6, 301, 70_001]
+        assert all(text.startswith("éx") for text in received[:3])
+        assert json.loads(received[3]) == [compression is None] * 3
