@@ -279,7 +279,9 @@ async def wait_for_listener(broadcast: Broadcast) -> None:
     """Until the listener has moved everything published so far to the subscribers."""
     backend = broadcast.backend
     assert isinstance(backend, MemoryBackend)
-    while not backend._published.empty():
+    for _ in range(1000):
+        if backend._published.empty():
+            break
         await asyncio.sleep(0)
     await asyncio.sleep(0)
 

@@ -97,7 +97,9 @@ async def lean_server() -> AsyncIterator[str]:
     )
     server = uvicorn.Server(config)
     serving = asyncio.ensure_future(server.serve())
-    while not server.started:
+    for _ in range(500):
+        if server.started:
+            break
         await asyncio.sleep(0.01)
     try:
         yield f"ws://127.0.0.1:{port}/"
