@@ -182,8 +182,8 @@ async def events_after(
 _FEED_SQL = {
     True: (  # PostgreSQL
         "SELECT e.id, e.type, e.topic, e.payload::text AS payload, "
-        "(SELECT json_agg(a.topic ORDER BY a.topic)::text FROM event_audience a "
-        "WHERE a.event_id = e.id) AS audience "
+        "ARRAY(SELECT a.topic FROM event_audience a "
+        "WHERE a.event_id = e.id ORDER BY a.topic) AS audience "
         "FROM event e WHERE e.organisation_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3"
     ),
     False: (  # SQLite
@@ -205,14 +205,11 @@ async def organisation_events_after(
     postgres = connection.capabilities.dialect == "postgres"
     _, rows = await connection.execute_query(_FEED_SQL[postgres], [organisation_id, after, limit])
     loads = json.loads
+    # PostgreSQL gives the audience as an array (decoded by asyncpg), SQLite as JSON text.
+    topics = tuple if postgres else (lambda text: tuple(loads(text)) if text else ())
     return [
         StoredEvent(
-            row[0],
-            row[1],
-            row[2],
-            organisation_id,
-            loads(row[3]) if row[3] else {},
-            tuple(loads(row[4])) if row[4] else (),
+            row[0], row[1], row[2], organisation_id, loads(row[3]) if row[3] else {}, topics(row[4])
         )
         for row in rows
     ]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from keyword import iskeyword
 from typing import Any
 
 from graphql import (
@@ -34,11 +35,13 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
+    GraphQLString,
     InlineFragmentNode,
     SelectionSetNode,
 )
@@ -88,40 +91,65 @@ def _converter(
     selection: SelectionSetNode | None,
     fragments: Mapping[str, FragmentDefinitionNode],
     prepared: Prepared,
+    required: GraphQLOutputType | None = None,
 ) -> Convert | None:
+    """The converter of a value of `type_` (`required`: the non-null type it stands in,
+    whose null raises `ProjectionError`)."""
     if isinstance(type_, GraphQLNonNull):
-        inner = _converter(type_.of_type, selection, fragments, prepared)
-        if inner is None:
-            return None
-
-        def non_null(value: Any) -> Any:
-            if value is None:
-                raise ProjectionError(f"null for non-null {type_}")
-            return inner(value)
-
-        return non_null
+        return _converter(type_.of_type, selection, fragments, prepared, type_)
     if isinstance(type_, GraphQLList):
         item = _converter(type_.of_type, selection, fragments, prepared)
         if item is None:
             return None
-        return lambda value: None if value is None else [item(v) for v in value]
+        return _generated(
+            "None if value is None else [item(v) for v in value]", {"item": item}, required
+        )
     if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
         if selection is not None:
             return None
-        serialize = type_.serialize
-        return lambda value: None if value is None else serialize(value)
+        if type_ is GraphQLString or type_ is GraphQLID:  # texts pass as they are
+            body = "value if value.__class__ is str or value is None else serialize(value)"
+        else:
+            body = "None if value is None else serialize(value)"
+        return _generated(body, {"serialize": type_.serialize}, required)
     if isinstance(type_, GraphQLObjectType) and selection is not None:
         entries = _entries(type_, selection, fragments, prepared)
         if entries is None:
             return None
-
-        def project(value: Any) -> Any:
-            if value is None:
-                return None
-            return {key: convert(read(value)) for key, read, convert in entries}
-
-        return project
+        names: dict[str, Any] = {}
+        items = []
+        for n, (key, read, convert) in enumerate(entries):
+            names[f"c{n}"] = convert
+            attribute = getattr(read, _ATTRIBUTE, None)
+            if attribute is not None and attribute.isidentifier() and not iskeyword(attribute):
+                items.append(f"{key!r}: c{n}(value.{attribute})")
+            else:
+                names[f"r{n}"] = read
+                items.append(f"{key!r}: c{n}(r{n}(value))")
+        return _generated("None if value is None else {" + ", ".join(items) + "}", names, required)
     return None  # interfaces, unions, objects without a selection
+
+
+def _generated(
+    expression: str, names: dict[str, Any], required: GraphQLOutputType | None
+) -> Convert:
+    """A function of `value` returning `expression` (over `names`), compiled once per
+    selection: no call per field beyond the converters themselves. The expressions are
+    made here from GraphQL names and Python identifiers only."""
+    if required is None:
+        source = f"def convert(value):\n    return {expression}\n"
+    else:
+        names = {**names, "_null": _null, "_type": str(required)}
+        source = (
+            "def convert(value):\n    if value is None:\n        _null(_type)\n"
+            f"    return {expression}\n"
+        )
+    exec(compile(source, "<projection>", "exec"), names)
+    return names["convert"]
+
+
+def _null(type_name: str) -> None:
+    raise ProjectionError(f"null for non-null {type_name}")
 
 
 def _entries(
@@ -205,7 +233,9 @@ def _reader(
     resolver = definition.base_resolver
     attribute = definition.python_name
     if resolver is None:
-        return lambda value: getattr(value, attribute)
+        read = _attribute_reader(attribute)
+        setattr(read, _ATTRIBUTE, attribute)  # read inline by the generated converter
+        return read
     used = {spec for spec, parameter in resolver.reserved_parameters.items() if parameter}
     if resolver.is_async or resolver.arguments or used - {SELF_PARAMSPEC}:
         return None
@@ -213,9 +243,20 @@ def _reader(
     return lambda value: method(value)
 
 
+_ATTRIBUTE = "_projection_attribute"
+
+
+def _attribute_reader(attribute: str) -> Convert:
+    def read(value: Any) -> Any:
+        return getattr(value, attribute)
+
+    return read
+
+
 def _same(value: Any) -> Any:
     return value
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))  # as strawberry's encode_json
+# As strawberry's encode_json (json.dumps with these separators), without making an encoder
+# per call.
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
