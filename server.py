@@ -51,9 +51,19 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await notification_worker.start(hub.publisher())  # off: NOTIFICATIONS_WORKER=false
         await webhook_worker.start()  # off: WEBHOOKS_WORKER=false
         gc_tuning.tune_after_start(gc_tuning.parse_thresholds(settings.GC_THRESHOLDS))
+        refreezing = (
+            asyncio.create_task(
+                gc_tuning.refreeze_forever(settings.GC_REFREEZE_SECONDS), name="gc-refreeze"
+            )
+            if settings.GC_REFREEZE_SECONDS > 0
+            else None
+        )
         try:
             yield
         finally:
+            if refreezing is not None:
+                refreezing.cancel()
+                await asyncio.wait([refreezing])
             await webhook_worker.stop()
             await notification_worker.stop()
             if expiring is not None:

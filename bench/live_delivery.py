@@ -399,6 +399,26 @@ def latency_line(latencies: list[float]) -> str:
     )
 
 
+async def refrozen(servers: list[Server], seconds: float = 90) -> None:
+    """Until every server has refrozen its objects once more (the parents' sockets with them:
+    services.gc_tuning), so the measurements see a server's steady state."""
+    async with httpx.AsyncClient() as http:
+
+        async def count(server: Server) -> int:
+            text = (await http.get(f"{server.url}/metrics")).text
+            line = next(x for x in text.splitlines() if x.startswith("ouderlink_gc_refreezes"))
+            return int(line.split()[1])
+
+        start = [await count(server) for server in servers]
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            now = [await count(server) for server in servers]
+            if all(a > b for a, b in zip(now, start, strict=True)):
+                return
+            await asyncio.sleep(0.5)
+    print("(the servers did not refreeze in time: measuring anyway)")
+
+
 async def settled_rss(servers: list[Server], seconds: float = 30) -> list[int]:
     """The servers' RSS once it stops moving (subscriptions finished starting)."""
     previous = [rss_kib(s.process.pid) for s in servers]
@@ -451,6 +471,10 @@ async def run(args: argparse.Namespace) -> None:
             "BROADCAST_CLIENT_NAME": f"ouderlink-bench-{run_id}",
             "NOTIFICATIONS_WORKER": "false",
             "EXPIRY_INTERVAL_SECONDS": "0",
+            # A server refreezes its long-lived objects every minute (services.gc_tuning);
+            # the run waits for one after the parents connected (`refrozen`), as an
+            # hour-long parent's socket is, and is over before the next.
+            "GC_REFREEZE_SECONDS": "45",
             **dict(kv.split("=", 1) for kv in args.server_env),
         }
         servers = [Server(env, args), Server(env, args)]
@@ -497,6 +521,7 @@ async def run(args: argparse.Namespace) -> None:
             await asyncio.sleep(5)
         if args.idle_only:
             return
+        await refrozen(servers)
         burst_args = (direct, args.redis, prefix, data.organisation_id, data.rows)
         # Warm up: one message per conversation, delivered to both guardians.
         sent = await live_burst.burst(*burst_args, 1)

@@ -31,8 +31,10 @@ def main() -> None:
     # BENCH_PROFILE_WINDOW=1: off until the first SIGUSR2.
     profiling = [profile is not None and os.environ.get("BENCH_PROFILE_WINDOW") != "1"]
 
-    # per generation: collections and CPU seconds while profiling
-    collected = {0: [0, 0.0], 1: [0, 0.0], 2: [0, 0.0]}
+    # per generation: collections and CPU seconds while profiling ("refreeze": the
+    # server's periodic full collections, services.gc_tuning)
+    collected: dict[int | str, list[float]] = {0: [0, 0.0], 1: [0, 0.0], 2: [0, 0.0]}
+    collected["refreeze"] = [0, 0.0]
     started = [0.0]
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
@@ -41,7 +43,10 @@ def main() -> None:
         if phase == "start":
             started[0] = time.process_time()
         else:
-            entry = collected[info["generation"]]
+            from services import gc_tuning
+
+            kind = "refreeze" if gc_tuning.refreezing else info["generation"]
+            entry = collected[kind]
             entry[0] += 1
             entry[1] += time.process_time() - started[0]
 
@@ -51,7 +56,7 @@ def main() -> None:
             profile.dump_stats(profile_out)
             for generation, (count_, seconds) in collected.items():
                 print(
-                    f"gc generation {generation}: {count_} collections, {seconds:.3f}s CPU",
+                    f"gc {generation}: {count_:.0f} collections, {seconds:.3f}s CPU",
                     file=sys.stderr,
                 )
         os._exit(0)

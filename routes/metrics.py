@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from services import gc_tuning
 from subscriptions import direct, feed, keepalive
 from subscriptions.shared_execution import results
 
@@ -20,6 +21,7 @@ def _lines() -> list[str]:
         ("ouderlink_live_direct_frames_total", "counter", direct.counters.frames),
         ("ouderlink_live_task_executions_total", "counter", results.executions),
         ("ouderlink_live_task_shared_results_total", "counter", results.shared),
+        ("ouderlink_gc_refreezes_total", "counter", gc_tuning.refreezes),
     ]
     lines = []
     for name, kind, value in figures:

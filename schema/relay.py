@@ -11,6 +11,7 @@ import strawberry
 
 import settings
 from schema.errors import bad_input
+from schema.ids import urlsafe_unpadded
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -43,7 +44,7 @@ class Connection(Generic[T]):
 
 
 def encode_cursor(value: str) -> str:
-    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+    return urlsafe_unpadded(value.encode())
 
 
 def decode_cursor(cursor: str) -> str:

@@ -315,21 +315,27 @@ class Broadcast:
         self._start_listener()
 
     async def _listener(self) -> None:
-        """Move events from the backend to subscriber queues; never blocks on a subscriber."""
+        """Move events from the backend to subscriber queues; never blocks on a subscriber.
+        A backend with `drain_published()` (ours) hands over what it holds all at once."""
+        drain = getattr(self._backend, "drain_published", None)
         while True:
             try:
-                event = await self._backend.next_published()
+                events = [await self._backend.next_published()]
+                if drain is not None:
+                    events += drain()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("broadcast backend failed to deliver; retrying")
                 await asyncio.sleep(_LISTENER_RETRY_DELAY)
                 continue
-            state = self._channels.get(event.channel)
-            if state is None:
-                continue
-            for subscriber in list(state.subscribers):
-                subscriber._offer(event)
+            channels = self._channels
+            for event in events:
+                state = channels.get(event.channel)
+                if state is None:
+                    continue
+                for subscriber in list(state.subscribers):
+                    subscriber._offer(event)
 
 
 def create_backend(url: str | None, **redis_options: Any) -> BroadcastBackend:

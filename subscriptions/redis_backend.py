@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from typing import Any
 from urllib.parse import urlparse
 
@@ -92,7 +93,9 @@ class RedisBackend(BroadcastBackend):
         self._closing = False
         self._wanted: set[str] = set()
         self._pending: dict[str, asyncio.Future[None]] = {}
-        self._events: asyncio.Queue[Event] = asyncio.Queue()
+        # Received, not yet taken by `next_published` / `drain_published`.
+        self._events: deque[Event] = deque()
+        self._waiter: asyncio.Future[None] | None = None
         self._last_error: BaseException | None = None
         self._ever_connected = False
         self.reconnect_count = 0
@@ -145,7 +148,7 @@ class RedisBackend(BroadcastBackend):
         self._pending.clear()
         self._wanted.clear()
         self._connected.clear()
-        self._events = asyncio.Queue()
+        self._events = deque()
         self._ever_connected = False
         client, self._redis = self._redis, None
         if client is not None:
@@ -215,7 +218,26 @@ class RedisBackend(BroadcastBackend):
 
     async def next_published(self) -> Event:
         """The next message received on a wanted channel (message decoded to `str`)."""
-        return await self._events.get()
+        events = self._events
+        while not events:
+            waiter = self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+        return events.popleft()
+
+    def drain_published(self) -> list[Event]:
+        """Every message received already, without waiting (the listener takes them all
+        after each `next_published`: a burst of wake-ups costs no await each)."""
+        events, self._events = self._events, deque()
+        return list(events)
+
+    def _received(self, event: Event) -> None:
+        self._events.append(event)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     # -- health ---------------------------------------------------------------------------
 
@@ -319,7 +341,7 @@ class RedisBackend(BroadcastBackend):
         kind, channel = response[0], response[1]
         if kind == "message":
             if channel in self._wanted:
-                self._events.put_nowait(Event(channel=channel, message=response[2]))
+                self._received(Event(channel=channel, message=response[2]))
         elif kind == "subscribe":
             future = self._pending.pop(channel, None)
             if future is not None and not future.done():
@@ -327,7 +349,7 @@ class RedisBackend(BroadcastBackend):
             elif channel in self._wanted:
                 # Re-subscribed after a reconnect: tell the channel's subscribers that
                 # messages may have been lost meanwhile (they can catch up elsewhere).
-                self._events.put_nowait(Event(channel=channel, message=RESUBSCRIBED))
+                self._received(Event(channel=channel, message=RESUBSCRIBED))
 
     def _last_error_note(self) -> str:
         error = self._last_error

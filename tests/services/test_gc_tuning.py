@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
-from services.gc_tuning import parse_thresholds, tune_after_start
+from services.gc_tuning import parse_thresholds, refreeze, tune_after_start
 
 
 def test_thresholds_are_read_from_the_setting():
@@ -33,3 +34,30 @@ def test_tuning_freezes_start_up_objects_and_sets_the_thresholds():
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+class Node:
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+def test_refreezing_collects_cycles_among_frozen_objects_and_freezes_what_lives():
+    # given a cycle and a live object, both frozen, and the cycle then dropped
+    lives = Node()
+    cycle = Node()
+    cycle.other = Node()
+    cycle.other.other = cycle
+    dead = weakref.ref(cycle)
+    try:
+        gc.freeze()
+        del cycle
+        gc.collect()
+        assert dead() is not None  # frozen: out of the collector's reach
+        # when refrozen
+        frozen = refreeze()
+        # then the cycle is gone and what lives is frozen again
+        assert dead() is None
+        assert frozen == gc.get_freeze_count() > 0
+        assert not any(obj is lives for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()
