@@ -95,10 +95,15 @@ class Bench:
         common = {"SECRET_KEY": self.secret, "PUBLIC_URL": "http://127.0.0.1:8000"}
 
         def ouderlink(name: str, **extra: str) -> Server:
+            profile = self.args.profile and not through_proxy
+            if profile:
+                Path(self.args.profile).mkdir(parents=True, exist_ok=True)
+                extra["BENCH_PROFILE_OUT"] = str(Path(self.args.profile).resolve() / f"{name}.prof")
             return home_targets.uvicorn(
                 name,
                 "server:app",
                 cwd=Path(self.args.ouderlink_root).resolve(),
+                module="bench.profiled_server" if profile else "uvicorn",
                 env={
                     **common,
                     "OUDERLINK_ENV": "production",
@@ -429,6 +434,10 @@ def main() -> None:
         help="run Ouderlink from this checkout (e.g. `git archive <commit>` unpacked somewhere)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--profile",
+        help="directory for a cProfile (CPU time) of each Ouderlink server while measuring",
+    )
     parser.add_argument(
         "--event-every",
         type=float,

@@ -99,8 +99,11 @@ class Server:
                 self.process.wait(5)
 
 
-def uvicorn(name: str, app: str, env: dict[str, str], cwd: Path = ROOT) -> Server:
-    argv = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", "{port}"]
+def uvicorn(
+    name: str, app: str, env: dict[str, str], cwd: Path = ROOT, module: str = "uvicorn"
+) -> Server:
+    """`uvicorn app` (`module`: bench.profiled_server to run it under cProfile)."""
+    argv = [sys.executable, "-m", module, app, "--host", "127.0.0.1", "--port", "{port}"]
     return Server(name, [*argv, "--log-level", "warning", "--no-access-log"], env, cwd)
 
 

@@ -514,3 +514,57 @@ async def test_a_frozen_redis_is_detected_and_publish_fails_instead_of_hanging(
             await publish_until_received(publisher_process, subscriber, "frozen:1")
             assert backend_of(subscriber_process).reconnect_count >= 1
             await wait_until(subscriber_process.is_healthy)
+
+
+@pytest.fixture
+async def redis_user(admin: aioredis.Redis) -> AsyncIterator[tuple[str, str]]:
+    """A Redis ACL user of its own (name, password), deleted afterwards."""
+    name, password = f"ouderlink-test-{uuid.uuid4().hex[:12]}", uuid.uuid4().hex
+    await admin.acl_setuser(
+        name,
+        enabled=True,
+        passwords=[f"+{password}"],
+        keys=["*"],
+        channels=["*"],
+        commands=["+@all"],
+    )
+    yield name, password
+    await admin.acl_deluser(name)
+
+
+def with_credentials(url: str, user: str, password: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{user}:{password}@{rest}"
+
+
+async def test_a_url_with_a_user_and_password_authenticates_the_subscriber_connection(
+    redis_url: str,
+    redis_user: tuple[str, str],
+    open_broadcast: OpenBroadcast,
+    channel: str,
+    admin: aioredis.Redis,
+) -> None:
+    async with asyncio.timeout(TIMEOUT):
+        # given a broadcast that logs in as its own Redis user
+        url = with_credentials(redis_url, *redis_user)
+        broadcast = await open_broadcast(url)
+        async with broadcast.subscribe(channel) as subscriber:
+            # when
+            await broadcast.publish(channel, "with a password")
+            # then it hears it, on a subscriber connection logged in as that user
+            assert await receive(subscriber, 1) == ["with a password"]
+            name = backend_of(broadcast).client_name
+            users = {c["user"] for c in await admin.client_list() if c["name"] == name}
+            assert users == {redis_user[0]}
+
+
+async def test_a_wrong_password_is_a_clear_broadcast_unavailable(
+    redis_url: str, redis_user: tuple[str, str]
+) -> None:
+    async with asyncio.timeout(TIMEOUT):
+        # given
+        url = with_credentials(redis_url, redis_user[0], "not-the-password")
+        backend = RedisBackend(url, connect_timeout=0.5)
+        # when / then
+        with pytest.raises(BroadcastUnavailable, match="WRONGPASS|invalid username-password"):
+            await backend.connect()
