@@ -566,5 +566,5 @@ async def test_a_wrong_password_is_a_clear_broadcast_unavailable(
         url = with_credentials(redis_url, redis_user[0], "not-the-password")
         backend = RedisBackend(url, connect_timeout=0.5)
         # when / then
-        with pytest.raises(BroadcastUnavailable, match="WRONGPASS|invalid username-password"):
+        with pytest.raises(BroadcastUnavailable, match=r"WRONGPASS|invalid username-password"):
             await backend.connect()
