@@ -7,19 +7,9 @@ import base64
 import binascii
 
 from schema.errors import bad_input
+from services.b64 import global_id
 
-# base64.urlsafe_b64encode, without its two layers of Python calls (ids are made for every
-# node of every answer and every live delivery).
-URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def urlsafe_unpadded(data: bytes) -> str:
-    """URL-safe base64 of `data` without the trailing `=`."""
-    return binascii.b2a_base64(data, newline=False).translate(URLSAFE).rstrip(b"=").decode()
-
-
-def to_global_id(type_name: str, pk: int) -> str:
-    return urlsafe_unpadded(f"{type_name}:{pk}".encode())
+to_global_id = global_id
 
 
 def from_global_id(global_id: str) -> tuple[str, int]:

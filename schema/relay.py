@@ -11,7 +11,7 @@ import strawberry
 
 import settings
 from schema.errors import bad_input
-from schema.ids import urlsafe_unpadded
+from services.b64 import urlsafe
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -44,7 +44,7 @@ class Connection(Generic[T]):
 
 
 def encode_cursor(value: str) -> str:
-    return urlsafe_unpadded(value.encode())
+    return urlsafe(value.encode())
 
 
 def decode_cursor(cursor: str) -> str:

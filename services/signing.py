@@ -19,6 +19,7 @@ from typing import Any
 
 import settings
 from services import clock
+from services.b64 import urlsafe
 
 MAX_TOKEN_LENGTH = 1024
 
@@ -31,8 +32,7 @@ class SignatureExpired(BadSignature):
     """The token was genuine but its time is up."""
 
 
-def _b64encode(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+_b64encode = urlsafe
 
 
 def _b64decode(text: str) -> bytes:

@@ -19,6 +19,7 @@ from schema.ids import to_global_id
 from schema.relay import Node
 from schema.types.groups import Group
 from services.agenda import status_of
+from services.b64 import urlsafe
 from services.planning import CareSlot
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ AbsenceReason = strawberry.enum(AbsenceReasonValue, name="AbsenceReason")
 def contract_day_id(placement_id: int, day: date, start: time) -> str:
     """The ID of a generated contract day (not stored, so not a Node)."""
     raw = f"ContractDay:{placement_id}.{day:%Y%m%d}.{start:%H%M}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return urlsafe(raw.encode())
 
 
 def parse_contract_day_id(global_id: str) -> tuple[int, date] | None:

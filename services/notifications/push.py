@@ -8,7 +8,6 @@ applicationServerKey.
 
 from __future__ import annotations
 
-import base64
 import json
 import threading
 from functools import lru_cache
@@ -23,6 +22,7 @@ from pywebpush import WebPusher, WebPushException
 
 import settings
 from models import PushSubscription
+from services.b64 import urlsafe
 
 _lock = threading.Lock()
 
@@ -35,8 +35,7 @@ class PushGone(Exception):
     """The subscription no longer exists (404/410): forget it."""
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+_b64 = urlsafe
 
 
 def generate_private_key() -> str:

@@ -15,12 +15,12 @@ days' status of that moment.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from models import Absence, Event, Group, NewsItem, RequestedDay
+from services import b64
 from services.token_principal import Scope
 from services.webhooks.catalogue import WebhookEvent
 
@@ -31,7 +31,7 @@ def global_id(type_name: str, pk: int | None) -> str | None:
     """The GraphQL API's global id (schema.ids.to_global_id; services do not import schema)."""
     if pk is None:
         return None
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    return b64.global_id(type_name, pk)
 
 
 async def _locations(group_ids: Iterable[int]) -> dict[int, int]:
