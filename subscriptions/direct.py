@@ -413,9 +413,18 @@ def projection_of(raw: Any, prepared: Mapping[str, Callable[[Any], Any]]) -> Pro
     return projection
 
 
-async def deliver(organisation_id: int, batch: Batch) -> None:
-    """Deliver a feed batch to its taps in direct delivery (the feed awaits it before it
-    reads on, so batches go out in order)."""
+@dataclass(slots=True)
+class Prepared:
+    """What a batch's receivers need, loaded once: the live sessions among them and, per
+    form, its shared values (event id -> value)."""
+
+    live: set[int]
+    shared: dict[DirectForm[Any], Mapping[int, Any]]
+
+
+async def prepare(organisation_id: int, batch: Batch) -> Prepared | None:
+    """Load what `send` needs for a feed batch (None: it failed for good, and every receiver
+    was told so). Awaiting it may overlap the feed's next read."""
     pairs = batch.direct
     wanted: dict[DirectForm[Any], dict[int, StoredEvent]] = {}
     for event, tap in pairs:
@@ -432,7 +441,7 @@ async def deliver(organisation_id: int, batch: Batch) -> None:
             found = await asyncio.gather(
                 sessions, *(f.share(organisation_id, list(wanted[f].values())) for f in forms)
             )
-            break
+            return Prepared(found[0], dict(zip(forms, found[1:], strict=True)))
         except Exception:
             first, last = pairs[0][0].id, pairs[-1][0].id
             logger.exception("live events %s..%s not delivered yet", first, last)
@@ -440,19 +449,32 @@ async def deliver(organisation_id: int, batch: Batch) -> None:
                 for _, tap in pairs:
                     if tap.sink is not None:
                         tap.sink.fail()
-                return
+                return None
             await asyncio.sleep(_RETRY_SECONDS)
-    live: set[int] = found[0]
-    shared = dict(zip(forms, found[1:], strict=True))
+    return None
+
+
+def send(batch: Batch, prepared: Prepared) -> None:
+    """Write a prepared batch to its receivers, without any await (batches go out in the
+    feed's order: it sends one before it dispatches the next)."""
+    live, shared = prepared.live, prepared.shared
     rendered: dict[Any, str] = {}
-    for event, tap in pairs:
+    for event, tap in batch.direct:
         delivery = tap.sink
         if delivery is None:
             continue  # catching up: it reads this event from the table
         if tap.session_id not in live:
             delivery.end_session("Session ended")
             continue
-        delivery.send(event, shared[delivery.form].get(event.id), rendered)
+        values = shared.get(delivery.form)
+        delivery.send(event, values.get(event.id) if values is not None else None, rendered)
+
+
+async def deliver(organisation_id: int, batch: Batch) -> None:
+    """Deliver a feed batch to its taps in direct delivery (`prepare`, then `send`)."""
+    prepared = await prepare(organisation_id, batch)
+    if prepared is not None:
+        send(batch, prepared)
 
 
 def _internal() -> GraphQLError:

@@ -14,8 +14,9 @@ event. Instead, per organisation with at least one live subscription in this pro
 - it checks the sessions of all receiving taps in one query per batch (`Batch.sessions`).
 
 A tap with a `sink` (a subscription in direct delivery, `subscriptions.direct`) queues
-nothing: the feed collects its events in the batch and, before it reads on, has them
-delivered by `direct.deliver` (shared work once per batch, no task per subscription).
+nothing: the feed collects its events in the batch and has them delivered by `direct`
+(shared work once per batch, no task per subscription), reading the next batch while the
+shared work loads and sending each batch before it dispatches the next.
 
 A tap holds at most `BROADCAST_QUEUE_SIZE` undelivered events; one more and the
 subscription is told it is too slow (its socket is closed with 4013, it resumes with
@@ -270,25 +271,54 @@ class Feed:
                 await self._read_all()
 
     async def _read_all(self) -> int:
-        """Read and hand out everything new; returns how many events there were."""
+        """Read and hand out everything new; returns how many events there were.
+
+        Pipelined, so that PostgreSQL's part of the work overlaps ours: while a batch's
+        shared work loads (`direct.prepare`: sessions, messages and who may read them), the
+        next batch is read, dispatched and starts loading its own; batches are sent in order
+        (`direct.send`), so every tap gets its events in id order, each once."""
+        from subscriptions import direct  # (it builds on this module)
+
         total = 0
+        events = await self._read(self.last)
+        current = self._start(events, direct)
+        try:
+            while True:
+                total += len(events)
+                following = None
+                if len(events) == _READ_BATCH:
+                    events = await self._read(self.last)
+                    following = self._start(events, direct)
+                batch, preparing = current
+                if preparing is not None:
+                    prepared = await preparing
+                    if prepared is not None:
+                        direct.send(batch, prepared)  # type: ignore[arg-type]
+                if following is None:
+                    return total
+                current = following
+        finally:  # (cancelled: the feed stops)
+            for _, pending in (current, following or (None, None)):
+                if pending is not None and not pending.done():
+                    pending.cancel()
+
+    def _start(
+        self, events: list[StoredEvent], direct: Any
+    ) -> tuple[Batch | None, asyncio.Future[Any] | None]:
+        """Dispatch a batch and start loading what its direct receivers need."""
+        batch = self.dispatch(events)
+        if batch is None or not batch.direct:
+            return batch, None
+        return batch, asyncio.ensure_future(direct.prepare(self.organisation_id, batch))
+
+    async def _read(self, after: int) -> list[StoredEvent]:
+        """The next batch of the organisation's events, retried until the table answers."""
         while True:
             try:
-                events = await organisation_events_after(
-                    self.organisation_id, self.last, _READ_BATCH
-                )
+                return await organisation_events_after(self.organisation_id, after, _READ_BATCH)
             except Exception:
                 logger.exception("event feed could not read the event table; retrying")
                 await asyncio.sleep(_RETRY_SECONDS)
-                continue
-            batch = self.dispatch(events)
-            if batch is not None and batch.direct:
-                from subscriptions import direct  # (it builds on this module)
-
-                await direct.deliver(self.organisation_id, batch)
-            total += len(events)
-            if len(events) < _READ_BATCH:
-                return total
 
 
 _feeds: dict[int, Feed] = {}

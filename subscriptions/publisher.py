@@ -2,10 +2,11 @@
 
 The broadcast message is a small JSON string with ids only,
 `{"id": 12, "type": "message.added", "topic": "conversation:3", "organisation_id": 1}`, sent
-on the channel `<prefix><topic>` of the event's own topic, of each audience topic and of
-`organisation-events:<organisation id>` (what the live feed of each process listens to). It is
-only a wake-up call: subscribers read the event table for what is new (see
-`subscriptions.live`), so a lost or late broadcast delays delivery but never loses anything.
+on the channel `<prefix>organisation-events:<organisation id>`: what the live feed of each
+process listens to (`subscriptions.feed`; every live subscription listens through its feed,
+so nothing listens on an event's own or audience topics and nothing is sent there: one
+PUBLISH per event). It is only a wake-up call: the feeds read the event table for what is
+new, so a lost or late broadcast delays delivery but never loses anything.
 
 A failed publication is logged and leaves `published_at` empty; the relay publishes it again.
 """
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def feed_topic(organisation_id: int) -> str:
-    """The topic every event of an organisation is also published on (for the live feeds)."""
+    """The topic every event of an organisation is published on (what the live feeds hear)."""
     return f"organisation-events:{organisation_id}"
 
 
@@ -74,9 +75,7 @@ class BroadcastPublisher:
             try:
                 if broadcast is None:
                     raise RuntimeError("the broadcast is not connected")
-                # The feeds' channel first: live delivery waits for it, nothing for the rest.
-                for topic in (feed_topic(event.organisation_id), *event.topics):
-                    await broadcast.publish(self.channel(topic), message)
+                await broadcast.publish(self.channel(feed_topic(event.organisation_id)), message)
             except Exception as exc:  # Redis down, not connected yet: the relay retries
                 logger.warning(
                     "could not publish event %s (%s); the relay will retry: %s",

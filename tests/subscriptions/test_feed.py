@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
+from tortoise.transactions import in_transaction
+
 import settings
+from models import Session
 from services import messaging
 from services.events import DomainEvent, NullPublisher, StoredEvent, record
 from services.message_audience import message_audience, message_audiences
@@ -90,6 +93,65 @@ async def test_a_tap_that_falls_behind_is_told_so(db, app, monkeypatch):
                 await asyncio.sleep(0.02)
         assert len(await received(tap, 2)) == 2
     finally:
+        await tap.close()
+
+
+class RecordingSink:
+    """Stands where a direct delivery (subscriptions.direct.Delivery) sits on a tap: what the
+    feed's pipeline loads for it per batch, and what it is handed, in order."""
+
+    def __init__(self) -> None:
+        self.shared_batches: list[list[int]] = []
+        self.sent: list[int] = []
+        from subscriptions.direct import DirectForm  # (imported with the schema, not before)
+
+        self.form = DirectForm(
+            share=self.share, allows=lambda shared, principal: True, root=None, prepared={}
+        )
+
+    async def share(self, organisation_id: int, events: list[StoredEvent]) -> dict[int, int]:
+        self.shared_batches.append([e.id for e in events])
+        await asyncio.sleep(0.01)  # (the next batch is read meanwhile)
+        return {e.id: e.id for e in events}
+
+    def send(self, event: StoredEvent, shared, rendered) -> None:
+        assert shared == event.id
+        self.sent.append(event.id)
+
+    def end_session(self, reason: str) -> None:
+        raise AssertionError(reason)
+
+    def fail(self) -> None:
+        raise AssertionError("failed")
+
+
+async def test_a_burst_longer_than_a_batch_is_sent_in_order_once_batch_by_batch(
+    db, app, monkeypatch
+):
+    # given a direct receiver on a feed that reads three events at a time
+    monkeypatch.setattr(feed, "_READ_BATCH", 3)
+    t = await factories.tenant()
+    await factories.token_for(t.parent)
+    session = await Session.filter(user_id=t.parent.id).first()
+    tap = await feed.tap(
+        t.org.id, frozenset({"child:1"}), frozenset({"test.happened"}), session.id, lambda: None
+    )
+    sink = tap.sink = RecordingSink()
+    try:
+        # when ten events are committed at once and the last one wakes the feed
+        async with in_transaction() as conn:
+            stored = [await record(event(t.org.id, "child:1"), conn) for _ in range(10)]
+        await hub.publisher().publish(stored[-1])
+        # then it gets all ten in id order, once, loaded three at a time
+        for _ in range(TIMEOUT * 100):
+            if len(sink.sent) >= 10:
+                break
+            await asyncio.sleep(0.01)
+        ids = [e.id for e in stored]
+        assert sink.sent == ids
+        assert sink.shared_batches == [ids[0:3], ids[3:6], ids[6:9], ids[9:]]
+    finally:
+        tap.sink = None
         await tap.close()
 
 
