@@ -105,8 +105,9 @@ WS_PER_MESSAGE_DEFLATE: bool = config("WS_PER_MESSAGE_DEFLATE", cast=bool, defau
 # start-up objects are frozen out of it (services/gc_tuning.py).
 GC_THRESHOLDS: str = config("GC_THRESHOLDS", default="3000,10,10")
 # Every so many seconds, a full collection, after which every surviving object is frozen
-# out of the collector (long-lived connections are not walked again); 0: never.
-GC_REFREEZE_SECONDS: float = config("GC_REFREEZE_SECONDS", cast=float, default=60)
+# out of the collector (long-lived connections are not walked again); 0: never (the default:
+# services/gc_tuning.py says why).
+GC_REFREEZE_SECONDS: float = config("GC_REFREEZE_SECONDS", cast=float, default=0)
 # Messages: plain text of at most this many characters, at most this many attachments.
 MESSAGE_MAX_LENGTH: int = config("MESSAGE_MAX_LENGTH", cast=int, default=4000)
 MESSAGE_MAX_ATTACHMENTS: int = config("MESSAGE_MAX_ATTACHMENTS", cast=int, default=10)

@@ -399,24 +399,29 @@ def latency_line(latencies: list[float]) -> str:
     )
 
 
-async def refrozen(servers: list[Server], seconds: float = 90) -> None:
-    """Until every server has refrozen its objects once more (the parents' sockets with them:
-    services.gc_tuning), so the measurements see a server's steady state."""
+async def refreezes(servers: list[Server]) -> list[int]:
+    """How often each server has refrozen its objects so far (its /metrics)."""
+    found = []
     async with httpx.AsyncClient() as http:
-
-        async def count(server: Server) -> int:
+        for server in servers:
             text = (await http.get(f"{server.url}/metrics")).text
             line = next(x for x in text.splitlines() if x.startswith("ouderlink_gc_refreezes"))
-            return int(line.split()[1])
+            found.append(int(line.split()[1]))
+    return found
 
-        start = [await count(server) for server in servers]
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            now = [await count(server) for server in servers]
-            if all(a > b for a, b in zip(now, start, strict=True)):
-                return
-            await asyncio.sleep(0.5)
+
+async def refrozen(servers: list[Server], seconds: float = 90) -> list[int]:
+    """Until every server has refrozen its objects once more (the parents' sockets with them:
+    services.gc_tuning), so the measurements see a server's steady state; the counts."""
+    start = await refreezes(servers)
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        now = await refreezes(servers)
+        if all(a > b for a, b in zip(now, start, strict=True)):
+            return now
+        await asyncio.sleep(0.5)
     print("(the servers did not refreeze in time: measuring anyway)")
+    return await refreezes(servers)
 
 
 async def settled_rss(servers: list[Server], seconds: float = 30) -> list[int]:
@@ -471,10 +476,9 @@ async def run(args: argparse.Namespace) -> None:
             "BROADCAST_CLIENT_NAME": f"ouderlink-bench-{run_id}",
             "NOTIFICATIONS_WORKER": "false",
             "EXPIRY_INTERVAL_SECONDS": "0",
-            # A server refreezes its long-lived objects every minute (services.gc_tuning);
-            # the run waits for one after the parents connected (`refrozen`), as an
-            # hour-long parent's socket is, and is over before the next.
-            "GC_REFREEZE_SECONDS": "45",
+            # Off, as by default (services.gc_tuning); --server-env GC_REFREEZE_SECONDS=45
+            # refreezes every 45 s, and the run waits for one after the parents connected.
+            "GC_REFREEZE_SECONDS": "0",
             **dict(kv.split("=", 1) for kv in args.server_env),
         }
         servers = [Server(env, args), Server(env, args)]
@@ -521,7 +525,9 @@ async def run(args: argparse.Namespace) -> None:
             await asyncio.sleep(5)
         if args.idle_only:
             return
-        await refrozen(servers)
+        frozen_at = None
+        if env["GC_REFREEZE_SECONDS"] != "0":  # (--server-env GC_REFREEZE_SECONDS=0: off)
+            frozen_at = await refrozen(servers)
         burst_args = (direct, args.redis, prefix, data.organisation_id, data.rows)
         # Warm up: one message per conversation, delivered to both guardians.
         sent, _ = await live_burst.burst(*burst_args, 1)
@@ -590,6 +596,8 @@ async def run(args: argparse.Namespace) -> None:
             )
         loaded = [rss_kib(s.process.pid) for s in servers]
         print(f"\nserver RSS after the bursts: {sum(loaded) / 1024:.1f} MiB")
+        if frozen_at is not None and await refreezes(servers) != frozen_at:
+            print("(a server refroze its objects while measuring: a full collection in there)")
         print("\ntargets (issue 8):")
         print(
             f"  p99 commit->receipt <= 50 ms (api):     {api_p99 * 1000:8.1f} ms  "

@@ -11,12 +11,15 @@ much CPU in the collector as in delivering (bench/live_delivery.py, README Bench
   allocations instead of 700, the older ones as often relative to those). Reference counting
   frees almost everything at once anyway; only garbage in cycles waits a little longer.
   Higher (20000) saved a little more CPU but kept about 6 KB more per idle connection;
-- every `GC_REFREEZE_SECONDS` (60; 0: never) `refreeze`: one full collection of everything,
-  frozen objects included, then whatever survived is frozen. Connections that stay open
-  (most live sockets stay for hours) leave the collector's reach within a minute, so the
-  full collections that a burst of deliveries triggers walk only what is new (one such
-  collection took 0.25 s of CPU with 2,500 sockets, ~12% of a burst's CPU); cyclic garbage
-  among frozen objects (a closed connection's) waits for the next refreeze.
+- every `GC_REFREEZE_SECONDS` (0 by default: never) `refreeze`: one full collection of
+  everything, frozen objects included, then whatever survived is frozen. Connections that
+  stay open leave the collector's reach, so the full collections that a burst of
+  deliveries triggers walk only what is new (one such collection took 0.25-0.34 s of CPU
+  with 2,500 sockets per two bursts of the live bench, and none with a refreeze); cyclic
+  garbage among frozen objects (a closed connection's) waits for the next refreeze. Off by
+  default: in the live bench, servers that had refrozen answered `sendMessage` slower
+  (p99 commit to receipt 34-84 ms against 26 ms, 25 ms of CPU per message against 19) for a
+  burst gain we could not tell from the noise of a shared VM; the cause is not known yet.
 """
 
 from __future__ import annotations
