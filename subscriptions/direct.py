@@ -9,9 +9,10 @@ connections and its selection compiles to a `Projection`:
 
 - its operation task ends (no `complete` is sent: the operation goes on); what is left is a
   `Delivery` record on the tap, and one timer for its next poll or session expiry;
-- the feed collects its events in each batch and awaits `deliver` before reading on: per
-  batch one session check for all receivers (as before) and one `form.share` per live
-  field (e.g. the messages with who may read them); then, without any await, per receiver
+- the feed collects its events in each batch; `prepare` loads, per batch, one session
+  check for all receivers (as before) and one `form.share` per live field (e.g. the
+  messages with who may read them), while the feed reads on; then `send`, without any
+  await and in the feed's order of batches, per receiver
   an authorisation check (`form.allows`: a set lookup), the payload rendered once per event
   and selection for all receivers, and the frame written through the connection's `Outbox`;
 - replay from `after`, catching up when the scope changes (checked every
@@ -468,13 +469,6 @@ def send(batch: Batch, prepared: Prepared) -> None:
             continue
         values = shared.get(delivery.form)
         delivery.send(event, values.get(event.id) if values is not None else None, rendered)
-
-
-async def deliver(organisation_id: int, batch: Batch) -> None:
-    """Deliver a feed batch to its taps in direct delivery (`prepare`, then `send`)."""
-    prepared = await prepare(organisation_id, batch)
-    if prepared is not None:
-        send(batch, prepared)
 
 
 def _internal() -> GraphQLError:
