@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from keyword import iskeyword
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -50,6 +51,7 @@ from strawberry.types.fields.resolver import SELF_PARAMSPEC
 _DEFINITION = "strawberry-definition"  # strawberry's back reference on a GraphQLField
 
 Convert = Callable[[Any], Any]
+Read = Convert | str  # a function of the object, or the name of its attribute
 Prepared = Mapping[str, Callable[[Any], Any]]  # "Type.field" -> value of the object
 
 
@@ -120,11 +122,10 @@ def _converter(
         items = []
         for n, (key, read, convert) in enumerate(entries):
             names[f"c{n}"] = convert
-            attribute = getattr(read, _ATTRIBUTE, None)
-            if attribute is not None and attribute.isidentifier() and not iskeyword(attribute):
-                items.append(f"{key!r}: c{n}(value.{attribute})")
+            if isinstance(read, str) and read.isidentifier() and not iskeyword(read):
+                items.append(f"{key!r}: c{n}(value.{read})")  # a plain attribute, inline
             else:
-                names[f"r{n}"] = read
+                names[f"r{n}"] = attrgetter(read) if isinstance(read, str) else read
                 items.append(f"{key!r}: c{n}(r{n}(value))")
         return _generated("None if value is None else {" + ", ".join(items) + "}", names, required)
     return None  # interfaces, unions, objects without a selection
@@ -157,12 +158,12 @@ def _entries(
     selection: SelectionSetNode,
     fragments: Mapping[str, FragmentDefinitionNode],
     prepared: Prepared,
-) -> list[tuple[str, Convert, Convert]] | None:
+) -> list[tuple[str, Read, Convert]] | None:
     """(response key, reader, converter) per selected field, in response order."""
     nodes = _fields(parent, selection, fragments, set())
     if nodes is None:
         return None
-    entries: list[tuple[str, Convert, Convert]] = []
+    entries: list[tuple[str, Read, Convert]] = []
     keys: set[str] = set()
     for node in nodes:
         key = (node.alias or node.name).value
@@ -223,7 +224,8 @@ def _fields(
 
 def _reader(
     parent: GraphQLObjectType, name: str, field: GraphQLField, prepared: Prepared
-) -> Convert | None:
+) -> Read | None:
+    """How to read the field from its object: the attribute's name for plain data."""
     own = prepared.get(f"{parent.name}.{name}")
     if own is not None:
         return own
@@ -233,24 +235,12 @@ def _reader(
     resolver = definition.base_resolver
     attribute = definition.python_name
     if resolver is None:
-        read = _attribute_reader(attribute)
-        setattr(read, _ATTRIBUTE, attribute)  # read inline by the generated converter
-        return read
+        return attribute
     used = {spec for spec, parameter in resolver.reserved_parameters.items() if parameter}
     if resolver.is_async or resolver.arguments or used - {SELF_PARAMSPEC}:
         return None
     method = resolver.wrapped_func
     return lambda value: method(value)
-
-
-_ATTRIBUTE = "_projection_attribute"
-
-
-def _attribute_reader(attribute: str) -> Convert:
-    def read(value: Any) -> Any:
-        return getattr(value, attribute)
-
-    return read
 
 
 def _same(value: Any) -> Any:
