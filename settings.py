@@ -61,6 +61,9 @@ RESULT_CACHE: bool = config("RESULT_CACHE", cast=bool, default=True)
 RESULT_CACHE_SECONDS: float = config("RESULT_CACHE_SECONDS", cast=float, default=30.0)
 RESULT_CACHE_ENTRIES: int = config("RESULT_CACHE_ENTRIES", cast=int, default=2000)
 RESULT_CACHE_BYTES: int = config("RESULT_CACHE_BYTES", cast=int, default=64 * 1024 * 1024)
+# Those documents executed by a plan compiled once per document, not field by field through
+# graphql-core (schema.compiled_query); false: graphql-core executes every query.
+COMPILED_QUERIES: bool = config("COMPILED_QUERIES", cast=bool, default=True)
 
 # Media: upload limits per kind, signed URL lifetimes, image processing.
 MEDIA_MAX_PHOTO_BYTES: int = config("MEDIA_MAX_PHOTO_BYTES", cast=int, default=20 * 1024 * 1024)

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from models import Child, DiaryEntry, Group, Location, MediaFile, Organisation, User
 from resolvers import diary_loaders, timeline_loaders
 from resolvers.agenda_loaders import AgendaLoaders
+from resolvers.loaded import load_many
 from resolvers.messaging_loaders import MessagingLoaders
 from services import access, clock, locations, news, newsletters, timeline
 from services.children_snapshot import Snapshot
@@ -146,5 +147,5 @@ class Loaders:
         return [counts.get(i, 0) for i in ids]
 
     async def visible_children(self, ids: Iterable[int]) -> list[Child]:
-        children = await self.child_by_id.load_many(list(ids))
+        children = await load_many(self.child_by_id, list(ids))
         return [c for c in children if c is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models import TimelineKind
+from resolvers.loaded import load_many
 from resolvers.node import node_fetcher
 from schema.context import Info
 from schema.errors import bad_input, forbidden, unauthenticated
@@ -51,10 +52,10 @@ async def child_timeline(
     if child_pk not in await loaders.visible_child_ids():
         return Connection(edges=[], page_info=PageInfo(False, False, None, None))
     page = await loaders.timeline_page_by_child.load((child_pk, size, position))
-    items = await loaders.timeline_item_by_id.load_many([p.item_id for p in page.positions])
+    items = await load_many(loaders.timeline_item_by_id, [p.item_id for p in page.positions])
     diary_ids = [i.diary_entry_id for i in items if i and i.kind == TimelineKind.DIARY]
     entries = {
-        e.id: e for e in await loaders.diary_entry_by_id.load_many(diary_ids) if e is not None
+        e.id: e for e in await load_many(loaders.diary_entry_by_id, diary_ids) if e is not None
     }
     edges: list[Edge[TimelineItemUnion]] = []
     for spot, item in zip(page.positions, items, strict=True):

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from schema.extensions.compiled_execution import counters as compiled
 from services import gc_tuning
 from subscriptions import direct, feed, keepalive
 from subscriptions.shared_execution import results
@@ -22,6 +23,8 @@ def _lines() -> list[str]:
         ("ouderlink_live_task_executions_total", "counter", results.executions),
         ("ouderlink_live_task_shared_results_total", "counter", results.shared),
         ("ouderlink_gc_refreezes_total", "counter", gc_tuning.refreezes),
+        ("ouderlink_compiled_queries_total", "counter", compiled.answered),
+        ("ouderlink_compiled_query_fallbacks_total", "counter", compiled.fell_back),
     ]
     lines = []
     for name, kind, value in figures:

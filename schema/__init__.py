@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 
 import settings
 from schema.errors import INTERNAL, should_mask
+from schema.extensions.compiled_execution import CompiledExecution
 from schema.extensions.cost import QueryCostLimiter
 from schema.extensions.token_read_only import TokenReadOnly
 from schema.mutation import Mutation
@@ -49,6 +50,8 @@ def _extensions() -> list:
         QueryCostLimiter,
         # A parent's answer that only events can change, from the cache (after the cost).
         ResultCacheExtension,
+        # A computed answer of such a document by its compiled plan (after the cache).
+        CompiledExecution,
     ]
     if not settings.INTROSPECTION:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
