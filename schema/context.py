@@ -10,6 +10,8 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from resolvers.dataloaders import Loaders
+from services import clock
+from services.media_addresses import DownloadSigner
 from services.principal import Principal
 from services.request_auth import Authenticated
 from services.token_principal import TokenPrincipal
@@ -31,6 +33,8 @@ class Context:
     authenticated: Authenticated | None = None
     # Filled by strawberry with the WebSocket `connection_init` payload.
     connection_params: dict[str, Any] | None = None
+    # Signs the media addresses of the principal's answers (one per second: see downloads()).
+    signer: DownloadSigner | None = None
 
     @property
     def locale(self) -> str:
@@ -50,6 +54,18 @@ class Context:
         """Set the principal (after authentication) and start fresh loaders for it."""
         self.principal = principal
         self.loaders = Loaders(principal)
+        self.signer = None
+
+    def downloads(self, principal: Principal) -> DownloadSigner:
+        """The signer of the principal's download addresses at this second (a WebSocket's
+        context lives for hours: each second gets its own expiry, as one by one)."""
+        now = clock.now()
+        signer = self.signer
+        if signer is None or not signer.fits(principal.user_id, principal.session_id, now):
+            signer = self.signer = DownloadSigner(
+                user_id=principal.user_id, session_id=principal.session_id, now=now
+            )
+        return signer
 
 
 Info: TypeAlias = StrawberryInfo[Context, None]

@@ -109,40 +109,64 @@ def _day(value: Any) -> Any:
     return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
-def _converter(field: Any) -> Callable[[Any], Any]:
+# Fields whose JSON value is already the Python value (a number, a text).
+_AS_IS = (
+    fields.IntField,
+    fields.BigIntField,
+    fields.SmallIntField,
+    fields.CharField,
+    fields.TextField,
+)
+
+
+def _converter(field: Any) -> Callable[[Any], Any] | None:
     if isinstance(field, fields.DatetimeField):
         return moment
     if isinstance(field, fields.DateField):
         return _day
+    if type(field) in _AS_IS:
+        return None
     return field.to_python_value  # type: ignore[no-any-return]
 
 
-_COLUMNS: dict[type[Model], list[tuple[str, Callable[[Any], Any]]]] = {}
+_COLUMNS: dict[type[Model], list[tuple[str, str, Callable[[Any], Any] | None]]] = {}
 
 
-def _fields(model: type[Model]) -> list[tuple[str, Callable[[Any], Any]]]:
+def _fields(model: type[Model]) -> list[tuple[str, str, Callable[[Any], Any] | None]]:
+    """(column, attribute, conversion or None) of each of the model's columns."""
     found = _COLUMNS.get(model)
     if found is None:
         meta = model._meta
         found = _COLUMNS[model] = [
-            (column, _converter(meta.fields_map[name]))
+            (column, name, _converter(meta.fields_map[name]))
             for name, column in meta.fields_db_projection.items()
         ]
     return found
 
 
 def _columns(model: type[Model]) -> list[str]:
-    return [column for column, _ in _fields(model)]
+    return [column for column, _, _ in _fields(model)]
 
 
 def instances(model: type[M], rows: list[dict[str, Any]] | None) -> list[M]:
-    """Model instances from JSON rows (values converted by each field, as a query would)."""
+    """Model instances from JSON rows (values converted by each field, as a query would).
+
+    The instance is what `Model._init_from_db` makes of a fetched row (a saved, complete
+    row; attributes set without `Model.__setattr__`), without converting every value a
+    second time: a home screen builds hundreds of them."""
     converters = _fields(model)
+    custom_pk = model._meta.db_pk_column not in model._meta.generated_db_fields
+    new = model.__new__
     found: list[M] = []
     for row in rows or ():
-        values = {}
-        for column, convert in converters:
+        instance = new(model)
+        state = instance.__dict__
+        state["_partial"] = False
+        state["_saved_in_db"] = True
+        state["_custom_generated_pk"] = custom_pk
+        state["_await_when_save"] = {}
+        for column, name, convert in converters:
             value = row.get(column)
-            values[column] = None if value is None else convert(value)
-        found.append(model._init_from_db(**values))
+            state[name] = value if value is None or convert is None else convert(value)
+        found.append(instance)
     return found

@@ -13,7 +13,6 @@ from schema.context import Info
 from schema.errors import unauthenticated
 from schema.ids import to_global_id
 from schema.types.refusal import Refused
-from services import media as media_service
 
 MediaKind = strawberry.enum(MediaKindValue, name="MediaKind")
 
@@ -22,13 +21,7 @@ def _signed(info: Info, media: MediaFile, variant: str, disposition: str) -> str
     principal = info.context.principal
     if principal is None:
         raise unauthenticated()
-    return media_service.download_url(
-        media,
-        user_id=principal.user_id,
-        session_id=principal.session_id,
-        variant=variant,  # type: ignore[arg-type]
-        disposition=disposition,  # type: ignore[arg-type]
-    )
+    return info.context.downloads(principal).url(media, variant, disposition)  # type: ignore[arg-type]
 
 
 @strawberry.type(
