@@ -91,15 +91,12 @@ class FieldInfo:
     """What our resolvers read of strawberry's `Info`: the context and the lookahead
     (`selected_fields`, as strawberry builds it from the field's node)."""
 
-    __slots__ = ("_node", "_request")
+    __slots__ = ("_node", "_request", "context")
 
     def __init__(self, request: Request, node: FieldNode) -> None:
         self._request = request
         self._node = node
-
-    @property
-    def context(self) -> Any:
-        return self._request.context
+        self.context = request.context
 
     @property
     def selected_fields(self) -> list:
@@ -340,14 +337,23 @@ def _reader(field: GraphQLField, node: FieldNode) -> Any:
     arguments = _arguments(field, definition, node)
     if arguments is None:
         return None
-    info = resolver.info_parameter.name if resolver.info_parameter else None
+    info = resolver.info_parameter
     method = resolver.wrapped_func
+    if used == {SELF_PARAMSPEC, INFO_PARAMSPEC} and arguments == {}:
+        parameters = list(resolver.signature.parameters.values())
+        if (
+            len(parameters) > 1
+            and parameters[1] is info
+            and info.kind is info.POSITIONAL_OR_KEYWORD
+        ):
+            # The usual `def field(self, info)`: called as strawberry would, positionally.
+            return lambda value, request: method(value, FieldInfo(request, node))
     needs_self = SELF_PARAMSPEC in used
 
     def read(value: Any, request: Request) -> Any:
         kwargs = arguments(request) if callable(arguments) else dict(arguments)
         if info is not None:
-            kwargs[info] = FieldInfo(request, node)
+            kwargs[info.name] = FieldInfo(request, node)
         return method(value, **kwargs) if needs_self else method(**kwargs)
 
     return read

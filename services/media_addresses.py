@@ -22,7 +22,7 @@ class DownloadSigner:
     """`download_url(media, user_id=…, session_id=…, variant=…, disposition=…)` for one
     user and session during the whole second `now` is in."""
 
-    __slots__ = ("_after_id", "_before_id", "_prefix", "second", "session_id", "user_id")
+    __slots__ = ("_after_id", "_before_id", "_prefix", "_signed", "second", "session_id", "user_id")
 
     def __init__(self, *, user_id: int, session_id: int | None, now: datetime) -> None:
         self.user_id = user_id
@@ -35,6 +35,8 @@ class DownloadSigner:
         self._before_id = f'","exp":{expires},"m":'
         self._after_id = f',{session}"u":{user_id},"v":"'
         self._prefix = f"{settings.PUBLIC_URL.rstrip('/')}/media/"
+        # A file shown several times (an author's photo on every post) is signed once.
+        self._signed: dict[tuple[int, str, str], str] = {}
 
     def fits(self, user_id: int, session_id: int | None, now: datetime) -> bool:
         """Whether it signs for this user and session at `now`."""
@@ -45,9 +47,13 @@ class DownloadSigner:
         )
 
     def url(self, media: MediaFile, variant: Variant, disposition: Disposition) -> str:
-        if variant == "thumbnail" and not media.thumbnail_key:
-            raise ValueError("this file has no thumbnail")
-        d = "a" if disposition == "attachment" else "i"
-        v = "t" if variant == "thumbnail" else "f"
-        claims = f'{{"d":"{d}{self._before_id}{int(media.id)}{self._after_id}{v}"}}'
-        return self._prefix + signing.sign_text(DOWNLOAD_PURPOSE, claims)
+        key = (media.id, variant, disposition)
+        address = self._signed.get(key)
+        if address is None:
+            if variant == "thumbnail" and not media.thumbnail_key:
+                raise ValueError("this file has no thumbnail")
+            d = "a" if disposition == "attachment" else "i"
+            v = "t" if variant == "thumbnail" else "f"
+            claims = f'{{"d":"{d}{self._before_id}{int(media.id)}{self._after_id}{v}"}}'
+            address = self._signed[key] = self._prefix + signing.sign_text(DOWNLOAD_PURPOSE, claims)
+        return address

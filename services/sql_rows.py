@@ -153,20 +153,37 @@ def instances(model: type[M], rows: list[dict[str, Any]] | None) -> list[M]:
 
     The instance is what `Model._init_from_db` makes of a fetched row (a saved, complete
     row; attributes set without `Model.__setattr__`), without converting every value a
-    second time: a home screen builds hundreds of them."""
-    converters = _fields(model)
+    second time, by a function generated once per model: a home screen builds hundreds."""
+    build = _BUILDERS.get(model)
+    if build is None:
+        build = _BUILDERS[model] = _builder(model)
+    return [build(row) for row in rows or ()]
+
+
+_BUILDERS: dict[type[Model], Callable[[dict[str, Any]], Any]] = {}
+
+
+def _builder(model: type[Model]) -> Callable[[dict[str, Any]], Any]:
     custom_pk = model._meta.db_pk_column not in model._meta.generated_db_fields
-    new = model.__new__
-    found: list[M] = []
-    for row in rows or ():
-        instance = new(model)
-        state = instance.__dict__
-        state["_partial"] = False
-        state["_saved_in_db"] = True
-        state["_custom_generated_pk"] = custom_pk
-        state["_await_when_save"] = {}
-        for column, name, convert in converters:
-            value = row.get(column)
-            state[name] = value if value is None or convert is None else convert(value)
-        found.append(instance)
-    return found
+    names: dict[str, Any] = {"new": model.__new__, "model": model}
+    items = [
+        "'_partial': False",
+        "'_saved_in_db': True",
+        f"'_custom_generated_pk': {custom_pk!r}",
+        "'_await_when_save': {}",
+    ]
+    for n, (column, name, convert) in enumerate(_fields(model)):
+        if convert is None:
+            items.append(f"{name!r}: row.get({column!r})")
+        else:
+            names[f"c{n}"] = convert
+            items.append(f"{name!r}: None if (v{n} := row.get({column!r})) is None else c{n}(v{n})")
+    source = (
+        "def build(row):\n"
+        "    instance = new(model)\n"
+        f"    instance.__dict__ = {{{', '.join(items)}}}\n"
+        "    return instance\n"
+    )
+    # Made here from the model's own field and column names (identifiers).
+    exec(compile(source, f"<rows of {model.__name__}>", "exec"), names)
+    return names["build"]
