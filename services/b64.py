@@ -17,6 +17,11 @@ def urlsafe(raw: bytes) -> str:
     return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=").decode()
 
 
+def urlsafe_bytes(raw: bytes) -> bytes:
+    """`urlsafe(raw)`, still as ASCII bytes."""
+    return binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=")
+
+
 def global_id(type_name: str, pk: int) -> str:
     """The GraphQL API's opaque global id of a row ("Type:pk"; schema.ids decodes it)."""
     return urlsafe(f"{type_name}:{pk}".encode())

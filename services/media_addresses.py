@@ -10,6 +10,7 @@ that second (tests/services/test_media_addresses.py).
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 
 import settings
@@ -18,11 +19,24 @@ from services import signing
 from services.media import DOWNLOAD_PURPOSE, Disposition, Variant
 
 
+@functools.cache
+def _text_signer() -> signing.TextSigner:
+    return signing.TextSigner(DOWNLOAD_PURPOSE)
+
+
 class DownloadSigner:
     """`download_url(media, user_id=…, session_id=…, variant=…, disposition=…)` for one
     user and session during the whole second `now` is in."""
 
-    __slots__ = ("_after_id", "_before_id", "_prefix", "_signed", "second", "session_id", "user_id")
+    __slots__ = (
+        "_after_id",
+        "_before_id",
+        "_prefix",
+        "_signed",
+        "second",
+        "session_id",
+        "user_id",
+    )
 
     def __init__(self, *, user_id: int, session_id: int | None, now: datetime) -> None:
         self.user_id = user_id
@@ -55,5 +69,5 @@ class DownloadSigner:
             d = "a" if disposition == "attachment" else "i"
             v = "t" if variant == "thumbnail" else "f"
             claims = f'{{"d":"{d}{self._before_id}{int(media.id)}{self._after_id}{v}"}}'
-            address = self._signed[key] = self._prefix + signing.sign_text(DOWNLOAD_PURPOSE, claims)
+            address = self._signed[key] = self._prefix + _text_signer().sign(claims)
         return address

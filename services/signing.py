@@ -20,6 +20,7 @@ from typing import Any
 import settings
 from services import clock
 from services.b64 import urlsafe
+from services.b64 import urlsafe_bytes as _urlsafe_bytes
 
 MAX_TOKEN_LENGTH = 1024
 
@@ -82,6 +83,22 @@ def sign_text(purpose: str, claims: str) -> str:
     writes; services.media_addresses writes many at once)."""
     payload = _b64encode(claims.encode())
     return f"{payload}.{_b64encode(_mac(purpose, payload))}"
+
+
+class TextSigner:
+    """`sign_text(purpose, …)` with the purpose's key derived once (a page of files signs
+    hundreds of addresses): the same tokens, in bytes until the end."""
+
+    __slots__ = ("_key", "_prefix")
+
+    def __init__(self, purpose: str) -> None:
+        self._key = _key(purpose)
+        self._prefix = f"{purpose}.".encode()
+
+    def sign(self, claims: str) -> str:
+        payload = _urlsafe_bytes(claims.encode())
+        mac = hmac.digest(self._key, self._prefix + payload, "sha256")
+        return (payload + b"." + _urlsafe_bytes(mac)).decode()
 
 
 def verify(purpose: str, token: str) -> dict[str, Any]:

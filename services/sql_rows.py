@@ -181,7 +181,7 @@ def _builder(model: type[Model]) -> Callable[[dict[str, Any]], Any]:
     source = (
         "def build(row):\n"
         "    instance = new(model)\n"
-        f"    instance.__dict__ = {{{', '.join(items)}}}\n"
+        f"    instance.__dict__.update({{{', '.join(items)}}})\n"
         "    return instance\n"
     )
     # Made here from the model's own field and column names (identifiers).

@@ -10,6 +10,7 @@ are not charged here: the live machinery bounds them per connection.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from schema.context import Context
 from schema.errors import coded
 from services import rate_budget
 from services.query_cost import operation_cost
+from services.result_cache import document_hash
 
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 
@@ -47,13 +49,7 @@ class QueryCostLimiter(SchemaExtension):
         if ec.graphql_document is None or ec.operation_type is OperationType.SUBSCRIPTION:
             yield
             return
-        cost = operation_cost(
-            ec.schema._schema,
-            ec.graphql_document,
-            ec.variables,
-            ec.operation_name,
-            max_page_size=settings.MAX_PAGE_SIZE,
-        )
+        cost = _cost(ec)
         maximum = settings.MAX_QUERY_COST
         self.report = {"requestedQueryCost": cost, "maximumQueryCost": maximum}
         if cost > maximum:
@@ -89,6 +85,38 @@ class QueryCostLimiter(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self.report} if self.report is not None else {}
+
+
+# (document, operation, variables) -> cost: the same document with the same variables costs
+# the same (the home screen asks it thousands of times; walking it is ~1 ms).
+_COSTS: dict[tuple[str, str | None, str, int], int] = {}
+_COSTS_MAX = 1024
+
+
+def _cost(ec: Any) -> int:
+    key = None
+    if ec.query is not None:
+        try:
+            variables = json.dumps(ec.variables, sort_keys=True) if ec.variables else ""
+        except (TypeError, ValueError):
+            variables = None
+        if variables is not None:
+            key = (document_hash(ec.query), ec.operation_name, variables, settings.MAX_PAGE_SIZE)
+            cost = _COSTS.get(key)
+            if cost is not None:
+                return cost
+    cost = operation_cost(
+        ec.schema._schema,
+        ec.graphql_document,
+        ec.variables,
+        ec.operation_name,
+        max_page_size=settings.MAX_PAGE_SIZE,
+    )
+    if key is not None:
+        if len(_COSTS) >= _COSTS_MAX:
+            _COSTS.clear()
+        _COSTS[key] = cost
+    return cost
 
 
 def _refused(code: str, message: str, **extensions: object) -> GraphQLExecutionResult:

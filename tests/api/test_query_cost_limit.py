@@ -153,3 +153,18 @@ async def test_an_api_token_pays_from_its_own_budget(own_address, small_budget):
     assert "errors" not in first
     assert first["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] <= 28
     assert second["errors"][0]["extensions"]["code"] == "BUDGET_EXHAUSTED"
+
+
+async def test_the_same_document_costs_what_its_variables_ask(db, gql):
+    # given one document asked with two page sizes, each twice
+    t = await factories.tenant()
+    token = await factories.token_for(t.parent)
+    query = """query ($n: Int) { viewer { children(first: $n) { edges { node {
+      timeline(first: $n) { edges { node { __typename } } } } } } } }"""
+    # when
+    costs = [
+        (await gql(query, {"n": n}, token=token))["extensions"]["cost"]["requestedQueryCost"]
+        for n in (10, 10, 30, 30, 10)
+    ]
+    # then each time the cost of its own page sizes (known costs are reused per variables)
+    assert costs == [2 + 10 * (2 + 10)] * 2 + [2 + 30 * (2 + 30)] * 2 + [2 + 10 * (2 + 10)]
