@@ -30,6 +30,7 @@ from __future__ import annotations
 from asyncio import Future
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from keyword import iskeyword
 from types import CoroutineType
 from typing import Any
@@ -77,14 +78,22 @@ class Fallback(Exception):
 
 
 class Request:
-    """One execution: the context, the coerced variables and the document's fragments."""
+    """One execution: the context, the coerced variables and the document's fragments
+    (`lookahead`: the plan's selected fields per node, when they cannot depend on variables)."""
 
-    __slots__ = ("context", "fragments", "variable_values")
+    __slots__ = ("context", "fragments", "lookahead", "variable_values")
 
-    def __init__(self, context: Any, variables: VariableValues, fragments: Mapping) -> None:
+    def __init__(
+        self,
+        context: Any,
+        variables: VariableValues,
+        fragments: Mapping,
+        lookahead: dict[int, list] | None,
+    ) -> None:
         self.context = context
         self.variable_values = variables
         self.fragments = fragments
+        self.lookahead = lookahead
 
 
 class FieldInfo:
@@ -100,7 +109,13 @@ class FieldInfo:
 
     @property
     def selected_fields(self) -> list:
-        return convert_selections(self._request, [self._node])  # type: ignore[arg-type]
+        known = self._request.lookahead
+        if known is None:
+            return convert_selections(self._request, [self._node])  # type: ignore[arg-type]
+        selected = known.get(id(self._node))
+        if selected is None:  # the same for every request: strawberry builds it once
+            selected = known[id(self._node)] = convert_selections(self._request, [self._node])  # type: ignore[arg-type]
+        return selected
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +123,9 @@ class Plan:
     operation_variables: tuple
     fragments: Mapping[str, FragmentDefinitionNode]
     convert: Callable[[Any, Request], Awaitable[dict]]
+    # Selected fields per node (lookahead) of an operation without variables: the document's
+    # nodes live as long as the plan.
+    lookahead: dict[int, list] = dataclass_field(default_factory=dict)
 
     async def run(
         self, schema: GraphQLSchema, context: Any, root: Any, variables: dict | None
@@ -117,7 +135,8 @@ class Plan:
         if isinstance(coerced, list):
             raise Fallback  # graphql-core reports the variables' errors
         try:
-            return await self.convert(root, Request(context, coerced, self.fragments))
+            lookahead = None if self.operation_variables else self.lookahead
+            return await self.convert(root, Request(context, coerced, self.fragments, lookahead))
         except Fallback:
             raise
         except Exception as error:  # graphql-core answers again, and reports it

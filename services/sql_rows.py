@@ -19,12 +19,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+import orjson
 from tortoise import connections, fields
 from tortoise.models import Model
 
 M = TypeVar("M", bound=Model)
 
 _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
+# (statement, PostgreSQL?) -> its text for the driver and the parameter of each marker.
+_BOUND: dict[tuple[str, bool], tuple[str, list[str]]] = {}
+_BOUND_MAX = 512
 
 
 class Statement:
@@ -67,21 +71,34 @@ class Statement:
 
     def bind(self, sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
         """`:name` markers become `$n` (PostgreSQL) or `?` (SQLite); lists become arrays."""
-        values: list[Any] = []
-        numbers: dict[str, int] = {}
+        key = (sql, self.postgres)
+        bound = _BOUND.get(key)
+        if bound is None:
+            bound = self._bound(sql)
+            if len(_BOUND) < _BOUND_MAX:  # texts do not depend on list sizes: few of them
+                _BOUND[key] = bound
+        query, names = bound
+        if self.postgres:
+            return query, [
+                list(value) if isinstance(value, list | tuple) else value
+                for value in (params[name] for name in names)
+            ]
+        return query, [_sqlite_value(params[name]) for name in names]
+
+    def _bound(self, sql: str) -> tuple[str, list[str]]:
+        """The statement's text for the driver, and the parameter behind each marker."""
+        names: list[str] = []
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
-            value = params[name]
-            if self.postgres:
-                if name not in numbers:
-                    values.append(list(value) if isinstance(value, list | tuple) else value)
-                    numbers[name] = len(values)
-                return f"${numbers[name]}"
-            values.append(_sqlite_value(value))
-            return "?"
+            if not self.postgres:
+                names.append(name)
+                return "?"
+            if name not in names:
+                names.append(name)
+            return f"${names.index(name) + 1}"
 
-        return _PARAM.sub(replace, sql), values
+        return _PARAM.sub(replace, sql), names
 
     async def fetch_row(self, sql: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """Run a one-row statement; JSON columns are decoded."""
@@ -89,7 +106,7 @@ class Statement:
         rows = await connections.get("default").execute_query_dict(query, values)
         if not rows:
             return None
-        return {k: json.loads(v) if isinstance(v, str) else v for k, v in rows[0].items()}
+        return {k: orjson.loads(v) if isinstance(v, str) else v for k, v in rows[0].items()}
 
 
 def _sqlite_value(value: Any) -> Any:
