@@ -94,6 +94,9 @@ def _running(q: Statement, alias: str) -> str:
 
 
 def _sql(q: Statement, placements: bool, timeline: TimelineWanted | None) -> str:
+    def rows(model: type, where: str, order_by: str = "") -> str:
+        return q.rows(model, where, order_by, compact=True)  # arrays: read by `instances`
+
     items = "SELECT item_id FROM page"
     # Id sets as CTEs of UNIONs (one semi-join each: an OR of two IN lists would scan).
     nothing = "SELECT CAST(NULL AS INTEGER)"
@@ -111,29 +114,29 @@ def _sql(q: Statement, placements: bool, timeline: TimelineWanted | None) -> str
         )
         file_ids.append(f"SELECT media_id FROM timeline_media WHERE item_id IN ({items})")
         parts += [
-            f"{q.rows(TimelineItemChild, 't.id IN (SELECT id FROM page)')} AS positions",
-            f"{q.rows(TimelineItem, f't.id IN ({items})')} AS items",
-            f"{q.rows(TimelineItemChild, f't.item_id IN ({items})')} AS item_children",
-            f"{q.rows(TimelineMedia, f't.item_id IN ({items})', 't.item_id, t.position, t.id')}"
+            f"{rows(TimelineItemChild, 't.id IN (SELECT id FROM page)')} AS positions",
+            f"{rows(TimelineItem, f't.id IN ({items})')} AS items",
+            f"{rows(TimelineItemChild, f't.item_id IN ({items})')} AS item_children",
+            f"{rows(TimelineMedia, f't.item_id IN ({items})', 't.item_id, t.position, t.id')}"
             " AS item_media",
-            f"{q.rows(DiaryEntry, f't.id IN (SELECT diary_entry_id FROM timeline_item WHERE id IN ({items}))')}"  # noqa: E501
+            f"{rows(DiaryEntry, f't.id IN (SELECT diary_entry_id FROM timeline_item WHERE id IN ({items}))')}"  # noqa: E501
             " AS diary_entries",
         ]
     if placements:
         people.append(f"SELECT mentor_id FROM placement p WHERE {_running(q, 'p')}")
         group_ids.append(f"SELECT group_id FROM placement p WHERE {_running(q, 'p')}")
-        parts.append(f"{q.rows(Placement, _running(q, 't'), 't.start_date, t.id')} AS placements")
+        parts.append(f"{rows(Placement, _running(q, 't'), 't.start_date, t.id')} AS placements")
     file_ids.append("SELECT photo_id FROM app_user WHERE id IN (SELECT * FROM people)")
     ctes.append(f"people AS ({' UNION '.join(people)})")
     ctes.append(f"group_ids AS ({' UNION '.join(group_ids)})")
     ctes.append(f"child_ids AS ({' UNION '.join(child_ids)})")
     ctes.append(f"file_ids AS ({' UNION '.join(file_ids)})")
     parts += [
-        f"{q.rows(Child, 't.id IN (SELECT * FROM child_ids)')} AS children",
-        f"{q.rows(User, 't.id IN (SELECT * FROM people)')} AS users",
-        f"{q.rows(MediaFile, 't.id IN (SELECT * FROM file_ids)')} AS media",
-        f"{q.rows(Group, 't.id IN (SELECT * FROM group_ids)')} AS groups",
-        f"{q.rows(Location, 't.id IN (SELECT location_id FROM childgroup WHERE id IN (SELECT * FROM group_ids))')}"  # noqa: E501
+        f"{rows(Child, 't.id IN (SELECT * FROM child_ids)')} AS children",
+        f"{rows(User, 't.id IN (SELECT * FROM people)')} AS users",
+        f"{rows(MediaFile, 't.id IN (SELECT * FROM file_ids)')} AS media",
+        f"{rows(Group, 't.id IN (SELECT * FROM group_ids)')} AS groups",
+        f"{rows(Location, 't.id IN (SELECT location_id FROM childgroup WHERE id IN (SELECT * FROM group_ids))')}"  # noqa: E501
         " AS locations",
     ]
     return f"WITH {', '.join(ctes)} SELECT {', '.join(parts)}"

@@ -11,7 +11,7 @@ that second (tests/services/test_media_addresses.py).
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import settings
 from models import MediaFile
@@ -33,6 +33,8 @@ class DownloadSigner:
         "_before_id",
         "_prefix",
         "_signed",
+        "_start",
+        "_until",
         "second",
         "session_id",
         "user_id",
@@ -42,6 +44,8 @@ class DownloadSigner:
         self.user_id = user_id
         self.session_id = session_id
         self.second = int(now.timestamp())
+        self._start = datetime.fromtimestamp(self.second, UTC)
+        self._until = self._start + timedelta(seconds=1)
         ttl = timedelta(seconds=settings.MEDIA_DOWNLOAD_TTL_SECONDS)
         expires = int((now + ttl).timestamp())
         session = f'"s":{session_id},' if session_id else ""
@@ -57,7 +61,7 @@ class DownloadSigner:
         return (
             self.user_id == user_id
             and self.session_id == session_id
-            and self.second == int(now.timestamp())
+            and self._start <= now < self._until
         )
 
     def url(self, media: MediaFile, variant: Variant, disposition: Disposition) -> str:

@@ -35,8 +35,8 @@ class Authenticated:
 
 
 def _sql(q: Statement) -> str:
-    users = q.rows(User, "t.id = u.id")
-    organisations = q.rows(Organisation, "t.id = u.organisation_id")
+    users = q.rows(User, "t.id = u.id", compact=True)
+    organisations = q.rows(Organisation, "t.id = u.organisation_id", compact=True)
     own = access.own_children(q, "u.id", "u.organisation_id", "AND u.role = :parent")
     watermark = result_cache.parent_watermark("u.id", "u.organisation_id")
     return (

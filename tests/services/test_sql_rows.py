@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from models import (
     Child,
     DiaryEntry,
@@ -23,9 +25,10 @@ from services.sql_rows import Statement, _columns, instances
 from tests import factories, timeline_samples
 
 
-async def from_json(model, pk: int):  # type: ignore[no-untyped-def]
+async def from_json(model, pk: int, compact: bool = False):  # type: ignore[no-untyped-def]
     q = Statement()
-    row = await q.fetch_row(f"SELECT {q.rows(model, 't.id = :id')} AS found", {"id": pk})
+    found = q.rows(model, "t.id = :id", compact=compact)
+    row = await q.fetch_row(f"SELECT {found} AS found", {"id": pk})
     assert row is not None
     (instance,) = instances(model, row["found"])
     return instance
@@ -39,7 +42,8 @@ def values(instance) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-async def test_instances_from_json_rows_are_those_a_query_makes(db):
+@pytest.mark.parametrize("compact", [False, True], ids=["objects", "arrays"])
+async def test_instances_from_json_rows_are_those_a_query_makes(db, compact):
     # given rows of every kind the home screen and authentication read (dates, times, enums,
     # JSON, null foreign keys, booleans)
     t = await factories.tenant()
@@ -68,7 +72,7 @@ async def test_instances_from_json_rows_are_those_a_query_makes(db):
     ]
     for model, pk in rows:
         # when
-        built = await from_json(model, pk)
+        built = await from_json(model, pk, compact)
         fetched = await model.get(id=pk)
         # then every column has the same value of the same type
         assert values(built) == values(fetched), model.__name__
