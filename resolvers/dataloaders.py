@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -31,38 +32,98 @@ def _by_id(model: Any) -> Callable[[Sequence[int]], Awaitable[list[Any]]]:
 
 
 class Loaders:
-    """Built lazily; everything the principal may not see is filtered in `services.access`."""
+    """Each loader built on first use (a request asks a few of some forty: building them all
+    cost ~0.2 ms a request); everything the principal may not see is filtered in
+    `services.access`."""
 
     def __init__(self, principal: Principal | None = None) -> None:
         self.principal = principal
         self._visible_child_ids: asyncio.Future[list[int]] | None = None
-        self.child_by_id: DataLoader[int, Child | None] = DataLoader(_by_id(Child))
-        self.user_by_id: DataLoader[int, User | None] = DataLoader(_by_id(User))
-        self.organisation_by_id: DataLoader[int, Organisation | None] = DataLoader(
-            _by_id(Organisation)
-        )
         self._location_ids: asyncio.Future[list[int]] | None = None
-        self.location_by_id: DataLoader[int, Location | None] = DataLoader(_by_id(Location))
-        self.news_attachments_by_news_item = DataLoader(news.attachments)
-        self.newsletter_attachments_by_newsletter = DataLoader(newsletters.attachments)
-        self.news_read_by_news_item: DataLoader[int, bool] = DataLoader(self._news_read)
-        self.news_read_count_by_news_item: DataLoader[int, int] = DataLoader(self._news_reads)
         # Timeline, placements, mentor (issue 3): see resolvers.timeline_loaders.
         self._today: date | None = None
-        self.group_by_id: DataLoader[int, Group | None] = DataLoader(_by_id(Group))
-        self.media_by_id: DataLoader[int, MediaFile | None] = DataLoader(_by_id(MediaFile))
-        self.diary_entry_by_id: DataLoader[int, DiaryEntry | None] = DataLoader(_by_id(DiaryEntry))
-        self.timeline_item_by_id = DataLoader(timeline.items_by_id)
-        self.timeline_page_by_child = DataLoader(timeline_loaders.timeline_pages)
-        self.media_by_timeline_item = DataLoader(timeline.media_by_item)
-        self.child_ids_by_timeline_item = DataLoader(timeline.child_ids_by_item)
-        self.media_by_diary_entry = DataLoader(timeline_loaders.media_by_diary_entry)
-        self.diary_page_by_child = DataLoader(diary_loaders.diary_page_by_child)
-        self.placements_by_child = DataLoader(timeline_loaders.placements_loader(self.today))
-        # Conversations and messages (issue 4): see resolvers.messaging_loaders.
-        self.messaging = MessagingLoaders(principal)
-        # Agenda, requests and credits (issue 6): see resolvers.agenda_loaders.
-        self.agenda = AgendaLoaders(principal)
+
+    @cached_property
+    def child_by_id(self) -> DataLoader[int, Child | None]:
+        return DataLoader(_by_id(Child))
+
+    @cached_property
+    def user_by_id(self) -> DataLoader[int, User | None]:
+        return DataLoader(_by_id(User))
+
+    @cached_property
+    def organisation_by_id(self) -> DataLoader[int, Organisation | None]:
+        return DataLoader(_by_id(Organisation))
+
+    @cached_property
+    def location_by_id(self) -> DataLoader[int, Location | None]:
+        return DataLoader(_by_id(Location))
+
+    @cached_property
+    def news_attachments_by_news_item(self) -> DataLoader:
+        return DataLoader(news.attachments)
+
+    @cached_property
+    def newsletter_attachments_by_newsletter(self) -> DataLoader:
+        return DataLoader(newsletters.attachments)
+
+    @cached_property
+    def news_read_by_news_item(self) -> DataLoader[int, bool]:
+        return DataLoader(self._news_read)
+
+    @cached_property
+    def news_read_count_by_news_item(self) -> DataLoader[int, int]:
+        return DataLoader(self._news_reads)
+
+    @cached_property
+    def group_by_id(self) -> DataLoader[int, Group | None]:
+        return DataLoader(_by_id(Group))
+
+    @cached_property
+    def media_by_id(self) -> DataLoader[int, MediaFile | None]:
+        return DataLoader(_by_id(MediaFile))
+
+    @cached_property
+    def diary_entry_by_id(self) -> DataLoader[int, DiaryEntry | None]:
+        return DataLoader(_by_id(DiaryEntry))
+
+    @cached_property
+    def timeline_item_by_id(self) -> DataLoader:
+        return DataLoader(timeline.items_by_id)
+
+    @cached_property
+    def timeline_page_by_child(self) -> DataLoader:
+        return DataLoader(timeline_loaders.timeline_pages)
+
+    @cached_property
+    def media_by_timeline_item(self) -> DataLoader:
+        return DataLoader(timeline.media_by_item)
+
+    @cached_property
+    def child_ids_by_timeline_item(self) -> DataLoader:
+        return DataLoader(timeline.child_ids_by_item)
+
+    @cached_property
+    def media_by_diary_entry(self) -> DataLoader:
+        return DataLoader(timeline_loaders.media_by_diary_entry)
+
+    @cached_property
+    def diary_page_by_child(self) -> DataLoader:
+        return DataLoader(diary_loaders.diary_page_by_child)
+
+    @cached_property
+    def placements_by_child(self) -> DataLoader:
+        return DataLoader(timeline_loaders.placements_loader(self.today))
+
+    @cached_property
+    def messaging(self) -> MessagingLoaders:
+        """Conversations and messages (issue 4): see resolvers.messaging_loaders."""
+        return MessagingLoaders(self.principal)
+
+    @cached_property
+    def agenda(self) -> AgendaLoaders:
+        """Agenda, requests and credits (issue 6): see resolvers.agenda_loaders."""
+        return AgendaLoaders(self.principal)
 
     def prime_viewer(self, signed_in: Authenticated) -> None:
         """What the statement that authenticated the request brought along (the user, the
