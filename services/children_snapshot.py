@@ -23,11 +23,9 @@ from models import (
     MediaFile,
     Placement,
     TimelineItem,
-    TimelineItemChild,
-    TimelineMedia,
     User,
 )
-from services.sql_rows import Statement, instances
+from services.sql_rows import Statement, instances, moment
 from services.timeline import _SQLITE_UTC_KEY, Page, Position
 
 
@@ -93,6 +91,9 @@ def _running(q: Statement, alias: str) -> str:
     )
 
 
+_POSITION = ["child_id", "posted_at", "item_id"]
+
+
 def _sql(q: Statement, placements: bool, timeline: TimelineWanted | None) -> str:
     def rows(model: type, where: str, order_by: str = "") -> str:
         return q.rows(model, where, order_by, compact=True)  # arrays: read by `instances`
@@ -113,12 +114,18 @@ def _sql(q: Statement, placements: bool, timeline: TimelineWanted | None) -> str
             f"AND {q.in_ids('child_id', 'visible')}"
         )
         file_ids.append(f"SELECT media_id FROM timeline_media WHERE item_id IN ({items})")
+        # The link tables as [columns] only (no model instances: only their ids are read).
+        links = "SELECT child_id, posted_at, item_id FROM timeline_item_child"
+        about = f"SELECT item_id, child_id FROM timeline_item_child WHERE item_id IN ({items})"
+        files = (
+            f"SELECT item_id, media_id, position, id FROM timeline_media WHERE item_id IN ({items})"
+        )
         parts += [
-            f"{rows(TimelineItemChild, 't.id IN (SELECT id FROM page)')} AS positions",
+            f"{q.tuples(f'{links} WHERE id IN (SELECT id FROM page)', _POSITION, 'item_id')}"
+            " AS positions",
             f"{rows(TimelineItem, f't.id IN ({items})')} AS items",
-            f"{rows(TimelineItemChild, f't.item_id IN ({items})')} AS item_children",
-            f"{rows(TimelineMedia, f't.item_id IN ({items})', 't.item_id, t.position, t.id')}"
-            " AS item_media",
+            f"{q.tuples(about, ['item_id', 'child_id'], 'item_id, child_id')} AS item_children",
+            f"{q.tuples(files, ['item_id', 'media_id'], 'item_id, position, id')} AS item_media",
             f"{rows(DiaryEntry, f't.id IN (SELECT diary_entry_id FROM timeline_item WHERE id IN ({items}))')}"  # noqa: E501
             " AS diary_entries",
         ]
@@ -182,8 +189,8 @@ async def load(
 
 def _timeline(snapshot: Snapshot, row: dict, child_ids: Sequence[int], size: int) -> None:
     found: dict[int, list[Position]] = defaultdict(list)
-    for link in instances(TimelineItemChild, row["positions"]):
-        found[link.child_id].append(Position(link.posted_at, link.item_id))  # type: ignore[attr-defined]
+    for child_id, posted_at, item_id in row["positions"]:
+        found[child_id].append(Position(moment(posted_at), item_id))
     snapshot.pages = {}
     for child_id in child_ids:
         positions = sorted(found.get(child_id, []), reverse=True)
@@ -191,11 +198,11 @@ def _timeline(snapshot: Snapshot, row: dict, child_ids: Sequence[int], size: int
     snapshot.items = instances(TimelineItem, row["items"])
     snapshot.diary_entries = instances(DiaryEntry, row["diary_entries"])
     about: dict[int, list[int]] = defaultdict(list)
-    for link in instances(TimelineItemChild, row["item_children"]):
-        about[link.item_id].append(link.child_id)  # type: ignore[attr-defined]
-    snapshot.item_children = {i.id: sorted(about.get(i.id, [])) for i in snapshot.items}
+    for item_id, child_id in row["item_children"]:  # in child id order
+        about[item_id].append(child_id)
+    snapshot.item_children = {i.id: about.get(i.id, []) for i in snapshot.items}
     files = {m.id: m for m in snapshot.media}
     media: dict[int, list[MediaFile]] = defaultdict(list)
-    for link in instances(TimelineMedia, row["item_media"]):
-        media[link.item_id].append(files[link.media_id])  # type: ignore[attr-defined]
+    for item_id, media_id in row["item_media"]:  # in position order
+        media[item_id].append(files[media_id])
     snapshot.item_media = {i.id: media.get(i.id, []) for i in snapshot.items}
