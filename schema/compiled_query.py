@@ -61,7 +61,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.utilities import get_operation_ast
-from strawberry.types.fields.resolver import INFO_PARAMSPEC, SELF_PARAMSPEC
+from strawberry.types.fields.resolver import INFO_PARAMSPEC, ROOT_PARAMSPEC, SELF_PARAMSPEC
 from strawberry.types.nodes import convert_selections
 
 _DEFINITION = "strawberry-definition"  # strawberry's back reference on its GraphQL types
@@ -351,6 +351,11 @@ def _reader(field: GraphQLField, node: FieldNode) -> Any:
     if resolver is None:
         return None if node.arguments else definition.python_name
     used = {spec for spec, parameter in resolver.reserved_parameters.items() if parameter}
+    if ROOT_PARAMSPEC in used:  # `root` is the object, as `self` is: first and positional
+        first = next(iter(resolver.signature.parameters.values()), None)
+        if first is None or first is not resolver.root_parameter or SELF_PARAMSPEC in used:
+            return None
+        used = (used - {ROOT_PARAMSPEC}) | {SELF_PARAMSPEC}
     if used - {SELF_PARAMSPEC, INFO_PARAMSPEC}:
         return None
     arguments = _arguments(field, definition, node)
@@ -358,6 +363,8 @@ def _reader(field: GraphQLField, node: FieldNode) -> Any:
         return None
     info = resolver.info_parameter
     method = resolver.wrapped_func
+    if used == {SELF_PARAMSPEC} and arguments == {}:
+        return lambda value, _request: method(value)
     if used == {SELF_PARAMSPEC, INFO_PARAMSPEC} and arguments == {}:
         parameters = list(resolver.signature.parameters.values())
         if (

@@ -25,7 +25,7 @@ CareType = strawberry.enum(
 class Group:
     pk: strawberry.Private[int]
     location_pk: strawberry.Private[int]
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(resolver=lambda root: to_global_id("Group", root.pk))
     name: str
     care_type: CareType
 
@@ -34,7 +34,6 @@ class Group:
         return cls(
             pk=group.id,
             location_pk=group.location_id,  # type: ignore[attr-defined]
-            id=strawberry.ID(to_global_id("Group", group.id)),
             name=group.name,
             care_type=group.care_type,
         )
@@ -49,7 +48,8 @@ class Group:
 class StaffMember:
     pk: strawberry.Private[int]
     photo_pk: strawberry.Private[int | None]
-    id: strawberry.ID
+    # Encoded when asked (an author on every post of a page, its id rarely asked).
+    id: strawberry.ID = strawberry.field(resolver=lambda root: to_global_id("StaffMember", root.pk))
     first_name: str
     last_name: str
     name: str  # precomputed: a plain field costs less per item than a resolver
@@ -59,7 +59,6 @@ class StaffMember:
         return cls(
             pk=user.id,
             photo_pk=user.photo_id,  # type: ignore[attr-defined]
-            id=strawberry.ID(to_global_id("StaffMember", user.id)),
             first_name=user.first_name,
             last_name=user.last_name,
             name=f"{user.first_name} {user.last_name}".strip(),
