@@ -7,7 +7,6 @@ from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -23,7 +22,7 @@ import settings
 from resolvers.lazy_loaders import LazyLoaders
 from schema import persisted_queries
 from schema.context import Context
-from services import api_tokens, auth, request_auth
+from services import api_tokens, auth, json_text, request_auth
 from subscriptions.ws import LegacyWSHandler, TransportWSHandler
 
 
@@ -41,12 +40,9 @@ class OuderlinkGraphQL(GraphQL[Context, None]):
     graphql_ws_handler_class = LegacyWSHandler
 
     def encode_json(self, data: object) -> str:
-        """As strawberry's (compact JSON), by orjson: a home screen answer is ~30-100 KB.
-        UTF-8 as it is rather than \\u escapes; anything orjson refuses goes to json."""
-        try:
-            return orjson.dumps(data).decode()
-        except TypeError:
-            return super().encode_json(data)  # type: ignore[return-value]
+        """Compact JSON as strawberry's, by orjson (services.json_text): a home screen answer
+        is ~30-100 KB; WebSocket messages go through here too."""
+        return json_text.dumps(data)
 
     # Persisted queries (APQ), registered-only tokens and GET caching: schema.persisted_queries.
     def should_render_graphql_ide(self, request: Any) -> bool:

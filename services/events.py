@@ -21,12 +21,12 @@ statement of the transaction: the lock serialises the rest of it.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+import orjson
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
@@ -204,7 +204,7 @@ async def organisation_events_after(
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
     _, rows = await connection.execute_query(_FEED_SQL[postgres], [organisation_id, after, limit])
-    loads = json.loads
+    loads = orjson.loads
     # PostgreSQL gives the audience as an array (decoded by asyncpg), SQLite as JSON text.
     topics = tuple if postgres else (lambda text: tuple(loads(text)) if text else ())
     return [

@@ -39,7 +39,7 @@ from graphql import GraphQLError
 
 import settings
 from schema.errors import INTERNAL, coded, service_unavailable
-from services import auth, clock
+from services import auth, clock, json_text
 from services.events import StoredEvent, events_after
 from subscriptions.feed import Batch, Tap
 from subscriptions.outbox import Outbox
@@ -475,5 +475,4 @@ def _internal() -> GraphQLError:
     return coded(INTERNAL, "Internal server error. / Er ging iets mis op de server.")
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+_dumps = json_text.dumps

@@ -24,7 +24,6 @@ that breaks the schema at render time (null in a non-null field) raises `Project
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from keyword import iskeyword
 from operator import attrgetter
@@ -47,6 +46,8 @@ from graphql import (
     SelectionSetNode,
 )
 from strawberry.types.fields.resolver import SELF_PARAMSPEC
+
+from services import json_text
 
 _DEFINITION = "strawberry-definition"  # strawberry's back reference on a GraphQLField
 
@@ -247,6 +248,5 @@ def _same(value: Any) -> Any:
     return value
 
 
-# As strawberry's encode_json (json.dumps with these separators), without making an encoder
-# per call.
-_dumps = json.JSONEncoder(separators=(",", ":")).encode
+# As every answer of the server (services.json_text).
+_dumps = json_text.dumps

@@ -24,7 +24,6 @@ many, so nothing is reused across events or held for long.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +42,8 @@ from graphql import (
     visit,
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from services import json_text
 
 _ATTR = "_ouderlink_share"
 _KEEP = 2.0  # seconds an entry is kept once there are many
@@ -280,8 +281,7 @@ def _per_event_variables(
     return frozenset(names)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))  # as strawberry's encode_json
+_dumps = json_text.dumps  # as schema.app's encode_json
 
 
 results = SharedResults()

@@ -76,7 +76,10 @@ def test_a_selection_of_data_renders_what_graphql_executes(document):
     rendered = projection.render(value)
     # then the text is what graphql-core answers, byte for byte
     expected = SCHEMA.execute_sync(document)
-    assert rendered == json.dumps({"data": expected.data}, separators=(",", ":"))
+    # (as the server writes JSON: compact, UTF-8 as it is)
+    assert rendered == json.dumps(
+        {"data": expected.data}, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def test_a_field_with_arguments_is_left_to_graphql():

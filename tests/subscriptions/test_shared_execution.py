@@ -148,8 +148,8 @@ async def test_a_shared_payload_is_serialised_once_into_each_operations_frame():
     message = {"id": "7", "type": "next", "payload": {"data": result.data}}
     legacy = {"type": "data", "id": "op-2", "payload": {"data": result.data}}
     # then its frames are what strawberry would have sent, byte for byte
-    assert results.frame(message) == json.dumps(message, separators=(",", ":"))
-    assert results.frame(legacy) == json.dumps(legacy, separators=(",", ":"))
+    assert results.frame(message) == json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    assert results.frame(legacy) == json.dumps(legacy, separators=(",", ":"), ensure_ascii=False)
     # and anything else is left to strawberry
     assert results.frame({"id": "7", "type": "next", "payload": {"data": {"x": 1}}}) is None
     errors = {"data": result.data, "errors": [{"message": "x"}]}
