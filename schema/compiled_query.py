@@ -39,7 +39,6 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLBoolean,
     GraphQLEnumType,
     GraphQLField,
@@ -53,7 +52,6 @@ from graphql import (
     GraphQLSchema,
     GraphQLString,
     GraphQLUnionType,
-    InlineFragmentNode,
     OperationType,
     SelectionSetNode,
     VariableNode,
@@ -63,6 +61,8 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from graphql.utilities import get_operation_ast
 from strawberry.types.fields.resolver import INFO_PARAMSPEC, ROOT_PARAMSPEC, SELF_PARAMSPEC
 from strawberry.types.nodes import convert_selections
+
+from subscriptions.projection import fields_of
 
 _DEFINITION = "strawberry-definition"  # strawberry's back reference on its GraphQL types
 # The root (Query) and the types of its fields (the viewer) may await what they load.
@@ -279,7 +279,7 @@ class _Compiler:
         self, parent: GraphQLObjectType, selection: SelectionSetNode, depth: int
     ) -> list[tuple[str, Any, Convert, bool]] | None:
         """(response key, reader, converter, awaited) per selected field, in response order."""
-        nodes = self.fields(parent, selection, set())
+        nodes = self.fields(parent, selection)
         if nodes is None:
             return None
         entries: list[tuple[str, Any, Convert, bool]] = []
@@ -304,41 +304,19 @@ class _Compiler:
             entries.append((key, read, convert, awaited))
         return entries
 
-    def fields(
-        self, parent: GraphQLObjectType, selection: SelectionSetNode, seen: set[str]
-    ) -> list[FieldNode] | None:
-        """The selection's fields for an object of `parent`, fragments that apply spread in."""
-        found: list[FieldNode] = []
-        for item in selection.selections:
-            if isinstance(item, FieldNode):
-                found.append(item)
-                continue
-            if item.directives:
+    def fields(self, parent: GraphQLObjectType, selection: SelectionSetNode) -> list | None:
+        """The selection's fields for an object of `parent`: fragments on it, or on a union or
+        interface it belongs to, spread in; fragments on other types skipped."""
+
+        def applies(name: str) -> bool | None:
+            on = self.schema.get_type(name)
+            if on is None:
                 return None
-            if isinstance(item, InlineFragmentNode):
-                condition, inner = item.type_condition, item.selection_set
-            elif isinstance(item, FragmentSpreadNode):
-                name = item.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in seen or fragment.directives:
-                    return None
-                seen = seen | {name}
-                condition, inner = fragment.type_condition, fragment.selection_set
-            else:
-                return None
-            if condition is not None:
-                on = self.schema.get_type(condition.name.value)
-                if on is None:
-                    return None
-                if on is not parent and not (
-                    not isinstance(on, GraphQLObjectType) and self.schema.is_sub_type(on, parent)  # type: ignore[arg-type]
-                ):
-                    continue  # a fragment on another type
-            more = self.fields(parent, inner, seen)
-            if more is None:
-                return None
-            found += more
-        return found
+            if on is parent:
+                return True
+            return not isinstance(on, GraphQLObjectType) and self.schema.is_sub_type(on, parent)  # type: ignore[arg-type]
+
+        return fields_of(selection, self.fragments, applies)
 
 
 def _reader(field: GraphQLField, node: FieldNode) -> Any:

@@ -43,6 +43,7 @@ from graphql import (
     GraphQLScalarType,
     GraphQLString,
     InlineFragmentNode,
+    NamedTypeNode,
     SelectionSetNode,
 )
 from strawberry.types.fields.resolver import SELF_PARAMSPEC
@@ -161,7 +162,8 @@ def _entries(
     prepared: Prepared,
 ) -> list[tuple[str, Read, Convert]] | None:
     """(response key, reader, converter) per selected field, in response order."""
-    nodes = _fields(parent, selection, fragments, set())
+    # Fragments on `parent` itself only (on another type: graphql-core's job).
+    nodes = fields_of(selection, fragments, lambda name: True if name == parent.name else None)
     if nodes is None:
         return None
     entries: list[tuple[str, Read, Convert]] = []
@@ -189,13 +191,21 @@ def _entries(
     return entries
 
 
-def _fields(
-    parent: GraphQLObjectType,
+# Whether a fragment on the named type applies: True (spread it in), False (skip it) or None
+# (give up).
+Applies = Callable[[str], bool | None]
+
+
+def fields_of(
     selection: SelectionSetNode,
     fragments: Mapping[str, FragmentDefinitionNode],
-    seen: set[str],
+    applies: Applies,
+    seen: frozenset[str] = frozenset(),
 ) -> list[FieldNode] | None:
-    """The selection's fields with fragments on `parent` itself spread in."""
+    """The fields of a selection set with the fragments that `applies` to spread in: what
+    graphql-core's field collection does, for the compilers that skip it at run time (these
+    projections, schema.compiled_query). Directives on fragments, unknown or recursive
+    fragments give up (None): graphql-core handles those."""
     found: list[FieldNode] = []
     for item in selection.selections:
         if isinstance(item, FieldNode):
@@ -203,6 +213,7 @@ def _fields(
             continue
         if item.directives:
             return None
+        condition: NamedTypeNode | None
         if isinstance(item, InlineFragmentNode):
             condition, inner = item.type_condition, item.selection_set
         elif isinstance(item, FragmentSpreadNode):
@@ -214,9 +225,13 @@ def _fields(
             condition, inner = fragment.type_condition, fragment.selection_set
         else:
             return None
-        if condition is not None and condition.name.value != parent.name:
-            return None
-        more = _fields(parent, inner, fragments, seen)
+        if condition is not None:
+            use = applies(condition.name.value)
+            if use is None:
+                return None
+            if not use:
+                continue
+        more = fields_of(inner, fragments, applies, seen)
         if more is None:
             return None
         found += more
