@@ -62,7 +62,7 @@ from graphql.utilities import get_operation_ast
 from strawberry.types.fields.resolver import INFO_PARAMSPEC, ROOT_PARAMSPEC, SELF_PARAMSPEC
 from strawberry.types.nodes import convert_selections
 
-from subscriptions.projection import fields_of
+from subscriptions.projection import fields_of, scalar_expression
 
 _DEFINITION = "strawberry-definition"  # strawberry's back reference on its GraphQL types
 # The root (Query) and the types of its fields (the viewer) may await what they load.
@@ -225,11 +225,7 @@ class _Compiler:
         if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
             if selection is not None:
                 return None
-            if type_ is GraphQLString or type_ is GraphQLID:  # texts pass as they are
-                body = "value if value.__class__ is str or value is None else serialize(value)"
-            else:
-                body = "None if value is None else serialize(value)"
-            return _generated(body, {"serialize": type_.serialize}, required)
+            return _generated(scalar_expression(type_), {"serialize": type_.serialize}, required)
         if selection is None:
             return None
         if isinstance(type_, GraphQLObjectType):

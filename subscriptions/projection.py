@@ -111,11 +111,7 @@ def _converter(
     if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
         if selection is not None:
             return None
-        if type_ is GraphQLString or type_ is GraphQLID:  # texts pass as they are
-            body = "value if value.__class__ is str or value is None else serialize(value)"
-        else:
-            body = "None if value is None else serialize(value)"
-        return _generated(body, {"serialize": type_.serialize}, required)
+        return _generated(scalar_expression(type_), {"serialize": type_.serialize}, required)
     if isinstance(type_, GraphQLObjectType) and selection is not None:
         entries = _entries(type_, selection, fragments, prepared)
         if entries is None:
@@ -131,6 +127,13 @@ def _converter(
                 items.append(f"{key!r}: c{n}(r{n}(value))")
         return _generated("None if value is None else {" + ", ".join(items) + "}", names, required)
     return None  # interfaces, unions, objects without a selection
+
+
+def scalar_expression(type_: GraphQLScalarType | GraphQLEnumType) -> str:
+    """The expression of a leaf's JSON value from `value` (with `serialize`, the type's)."""
+    if type_ is GraphQLString or type_ is GraphQLID:  # texts pass as they are
+        return "value if value.__class__ is str or value is None else serialize(value)"
+    return "None if value is None else serialize(value)"
 
 
 def _generated(
