@@ -35,7 +35,6 @@ class DownloadSigner:
         "_signed",
         "_start",
         "_until",
-        "second",
         "session_id",
         "user_id",
     )
@@ -43,8 +42,7 @@ class DownloadSigner:
     def __init__(self, *, user_id: int, session_id: int | None, now: datetime) -> None:
         self.user_id = user_id
         self.session_id = session_id
-        self.second = int(now.timestamp())
-        self._start = datetime.fromtimestamp(self.second, UTC)
+        self._start = datetime.fromtimestamp(int(now.timestamp()), UTC)
         self._until = self._start + timedelta(seconds=1)
         ttl = timedelta(seconds=settings.MEDIA_DOWNLOAD_TTL_SECONDS)
         expires = int((now + ttl).timestamp())

@@ -75,19 +75,14 @@ def _compact_json(body: dict[str, Any]) -> str:
 def sign(purpose: str, claims: dict[str, Any], expires_at: datetime) -> str:
     """A token carrying `claims` (ids and short strings) until `expires_at`."""
     body = {**claims, "exp": int(expires_at.timestamp())}
-    return sign_text(purpose, _compact_json(body))
-
-
-def sign_text(purpose: str, claims: str) -> str:
-    """The token of claims already written as compact JSON with sorted keys (what `sign`
-    writes; services.media_addresses writes many at once)."""
-    payload = _b64encode(claims.encode())
+    payload = _b64encode(_compact_json(body).encode())
     return f"{payload}.{_b64encode(_mac(purpose, payload))}"
 
 
 class TextSigner:
-    """`sign_text(purpose, …)` with the purpose's key derived once (a page of files signs
-    hundreds of addresses): the same tokens, in bytes until the end."""
+    """Tokens of claims already written as `sign` writes them (compact JSON, sorted keys),
+    with the purpose's key derived once (a page of files signs hundreds of addresses): the
+    same tokens as `sign`, in bytes until the end."""
 
     __slots__ = ("_keyed",)
 
