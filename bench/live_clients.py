@@ -1,6 +1,9 @@
 """The parents' side of `bench.live_delivery`: one client process holding a share of the
 WebSockets (graphql-transport-ws, one `messageAdded` subscription each), recording the
-latency from each message's `sentAt` to its receipt. Driven over a `multiprocessing` pipe:
+latency from each message's `sentAt` to its receipt. The sockets are `bench.lean_ws`'s
+(`client` "lean": `LeanParent`) or the websockets library's ("websockets", or
+"websockets+deflate" offering permessage-deflate as browsers do: `Parent`). Driven over a
+`multiprocessing` pipe:
 
     ("count",) -> deliveries so far          ("reset",) -> forget what was received
     ("stats",) -> (deliveries, latencies, CPU seconds of this process)     ("stop",)
@@ -17,7 +20,10 @@ import time
 from datetime import datetime
 from multiprocessing.connection import Connection
 
+import orjson
 import websockets
+
+from bench import lean_ws
 
 SUBSCRIPTION = """subscription($after: String) {
   messageAdded(after: $after) { cursor node { id sentAt } } }"""
@@ -34,14 +40,14 @@ class Parent:
         self.ws = None
         self.task: asyncio.Task | None = None
 
-    async def connect(self, port: int, after: str, compression: bool) -> None:
+    async def connect(self, port: int, after: str, client: str) -> None:
         self.ws = await websockets.connect(
             f"ws://127.0.0.1:{port}/graphql",
             subprotocols=["graphql-transport-ws"],
             open_timeout=120,
             ping_interval=None,
             max_queue=None,
-            compression="deflate" if compression else None,
+            compression="deflate" if client == "websockets+deflate" else None,
         )
         await self.ws.send(
             json.dumps({"type": "connection_init", "payload": {"token": self.token}})
@@ -74,15 +80,57 @@ class Parent:
                 await self.ws.close()
 
 
+class LeanParent:
+    """One connected parent on a `bench.lean_ws` socket (the frames parsed as they come)."""
+
+    __slots__ = ("acked", "latencies", "token", "ws")
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.latencies: list[float] = []
+        self.ws: lean_ws.LeanWebSocket | None = None
+        self.acked: asyncio.Future[None] | None = None
+
+    async def connect(self, port: int, after: str, client: str) -> None:
+        self.acked = asyncio.get_running_loop().create_future()
+        ws = self.ws = await lean_ws.connect("127.0.0.1", port, "/graphql", "graphql-transport-ws")
+        ws.on_text = self.received
+        ws.send_text(json.dumps({"type": "connection_init", "payload": {"token": self.token}}))
+        await asyncio.wait_for(self.acked, 120)
+        payload = {"query": SUBSCRIPTION, "variables": {"after": after}}
+        ws.send_text(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+
+    def received(self, raw: bytes) -> None:
+        now = time.time()
+        message = orjson.loads(raw)
+        kind = message["type"]
+        if kind == "next":
+            sent = message["payload"]["data"]["messageAdded"]["node"]["sentAt"]
+            self.latencies.append(now - datetime.fromisoformat(sent).timestamp())
+        elif kind == "ping":
+            assert self.ws is not None
+            self.ws.send_text('{"type":"pong"}')
+        elif kind == "connection_ack":
+            assert self.acked is not None
+            self.acked.set_result(None)
+        elif kind in ("error", "complete"):
+            print("subscription ended:", message, file=sys.stderr)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            self.ws.close()
+
+
 async def _serve(
-    conn: Connection, tokens: list[str], ports: list[int], after: str, compression: bool
+    conn: Connection, tokens: list[str], ports: list[int], after: str, client: str
 ) -> None:
-    parents = [Parent(t) for t in tokens]
+    kind = LeanParent if client == "lean" else Parent
+    parents = [kind(t) for t in tokens]
     semaphore = asyncio.Semaphore(100)
 
-    async def connect(parent: Parent, port: int) -> None:
+    async def connect(parent: Parent | LeanParent, port: int) -> None:
         async with semaphore:
-            await parent.connect(port, after, compression)
+            await parent.connect(port, after, client)
 
     await asyncio.gather(*(connect(p, ports[i % len(ports)]) for i, p in enumerate(parents)))
     conn.send(("connected", len(parents)))
@@ -103,15 +151,13 @@ async def _serve(
             return
 
 
-def main(
-    conn: Connection, tokens: list[str], ports: list[int], after: str, compression: bool
-) -> None:
+def main(conn: Connection, tokens: list[str], ports: list[int], after: str, client: str) -> None:
     """Entry point of a client process (`multiprocessing.Process(target=main, ...)`)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 2 * len(tokens) + 256)), hard))
     try:
         import uvloop
     except ImportError:
-        asyncio.run(_serve(conn, tokens, ports, after, compression))
+        asyncio.run(_serve(conn, tokens, ports, after, client))
     else:
-        uvloop.run(_serve(conn, tokens, ports, after, compression))
+        uvloop.run(_serve(conn, tokens, ports, after, client))

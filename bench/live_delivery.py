@@ -57,7 +57,9 @@ from bench import live_burst, live_clients  # noqa: E402
 CHILDREN_PER_GROUP = 10
 STAFF_PER_GROUP = 3
 GUARDIANS_PER_CHILD = 2
-COMPRESSION = True  # permessage-deflate, as browsers negotiate it (--no-compression)
+# The parents' sockets: bench.lean_ws (default), or the websockets library offering
+# permessage-deflate as browsers do (--websockets-client; --no-compression: without it).
+CLIENT = "lean"
 SEND = """mutation($input: SendMessageInput!) {
   sendMessage(input: $input) { __typename } }"""
 
@@ -89,6 +91,20 @@ def rss_kib(pid: int) -> int:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def services_cpu() -> dict[str, float]:
+    """CPU seconds so far of this machine's PostgreSQL and Redis processes (every process
+    named so: run the benchmark on a machine of its own)."""
+    found = {"postgres": 0.0, "redis-server": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError):
+            name = (entry / "comm").read_text().strip()
+            if name in found:
+                found[name] += cpu_seconds(int(entry.name))
+    return found
 
 
 async def build(url: str, parents: int) -> Dataset:
@@ -254,6 +270,7 @@ class Server:
         if args.profile or args.tracemalloc:
             module = "bench.profiled_server"
         if args.profile:
+            Path(args.profile).mkdir(parents=True, exist_ok=True)
             env = {
                 **env,
                 "BENCH_PROFILE_OUT": f"{args.profile}/server-{self.port}.prof",
@@ -348,7 +365,7 @@ class Clients:
             mine, theirs = context.Pipe()
             process = context.Process(
                 target=live_clients.main,
-                args=(theirs, [t for t, _ in share], [p for _, p in share], after, COMPRESSION),
+                args=(theirs, [t for t, _ in share], [p for _, p in share], after, CLIENT),
                 daemon=True,
             )
             process.start()
@@ -566,6 +583,7 @@ async def run(args: argparse.Namespace) -> None:
         for round_ in range(args.bursts):
             await clients.ask("reset")
             cpu = server_cpu(servers)
+            services = services_cpu()
             client_cpu = sum(c for _, _, c in await clients.ask("stats"))
             if args.profile:
                 for server in servers:
@@ -578,6 +596,7 @@ async def run(args: argparse.Namespace) -> None:
                     server.toggle_profile()
             latencies, client_after = await clients.stats()
             used = server_cpu(servers) - cpu
+            services = {k: v - services[k] for k, v in services_cpu().items()}
             elapsed = done - committed
             rate = len(latencies) / elapsed / len(servers)
             best = max(best, rate)
@@ -593,6 +612,11 @@ async def run(args: argparse.Namespace) -> None:
                 f"{used / len(latencies) * 1e6:.0f} µs per delivery; client CPU "
                 f"{client_after - client_cpu:.1f}s over {processes} processes "
                 f"({(client_after - client_cpu) / elapsed / processes * 100:.0f}% of a core each)"
+            )
+            print(
+                f"[burst {round_ + 1}] PostgreSQL CPU {services['postgres']:.1f}s, Redis CPU "
+                f"{services['redis-server']:.2f}s; capacity of a server process at its CPU per "
+                f"delivery: {len(latencies) / used:.0f} per second (a core of its own)"
             )
         loaded = [rss_kib(s.process.pid) for s in servers]
         print(f"\nserver RSS after the bursts: {sum(loaded) / 1024:.1f} MiB")
@@ -657,9 +681,14 @@ def main() -> None:
         help="an argument for uvicorn, e.g. --uvicorn=--ws=wsproto",
     )
     parser.add_argument(
+        "--websockets-client",
+        action="store_true",
+        help="parents on the websockets library (~40 µs of CPU per frame) instead of bench.lean_ws",
+    )
+    parser.add_argument(
         "--no-compression",
         action="store_true",
-        help="clients do not negotiate permessage-deflate (it costs server memory per socket)",
+        help="with --websockets-client: no permessage-deflate offered (it costs server memory)",
     )
     parser.add_argument(
         "--postgres",
@@ -669,8 +698,9 @@ def main() -> None:
         "--redis", default=os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0")
     )
     args = parser.parse_args()
-    global COMPRESSION
-    COMPRESSION = not args.no_compression
+    global CLIENT
+    if args.websockets_client:
+        CLIENT = "websockets" if args.no_compression else "websockets+deflate"
     try:
         import uvloop
     except ImportError:

@@ -24,7 +24,7 @@ from models.base import CareType, Role
 from models.care_times import BlockDays, SchoolFreeKind, SchoolFreePeriod, TimeBlock
 from models.credits import CreditLedgerEntry, CreditType, LedgerKind
 from models.diary import DiaryEntry, DiaryMedia
-from models.events import Event, EventAudience
+from models.events import AccessEpoch, Event, EventAudience
 from models.integrations import (
     RegisteredQuery,
     WebhookCursor,
@@ -66,6 +66,7 @@ from models.publications import (
 __all__ = [
     "Absence",
     "AbsenceReason",
+    "AccessEpoch",
     "ApiToken",
     "ArchiveJob",
     "ArchiveStatus",

@@ -53,3 +53,21 @@ class EventAudience(Model):
         table = "event_audience"
         # (event_id): the live feed reads each event's audience by event.
         indexes = (Index(fields=("topic", "event_id")), Index(fields=("event_id",)))
+
+
+class AccessEpoch(Model):
+    """Per organisation, a number that changes whenever who may read what may have changed.
+
+    Kept by database triggers (migration 0005), whatever writes the rows: a guardianship,
+    placement or staff assignment written or deleted, a conversation moved to another child
+    or group, the organisation's access window or time zone changed. It starts from a
+    random value (a table emptied and filled again never repeats an old number) and grows
+    by one per change. `services.message_audience` keeps readers per conversation while it
+    stays the same. No model code writes it.
+    """
+
+    organisation_id = fields.IntField(primary_key=True, generated=False)
+    n = fields.BigIntField()
+
+    class Meta:
+        table = "access_epoch"

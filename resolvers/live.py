@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from functools import partial
+from typing import Any
 
 import strawberry
 
@@ -24,7 +25,7 @@ from services import access, conversations
 from services.diary_events import DIARY_EVENT_TYPES
 from services.errors import AccessDenied
 from services.events import StoredEvent, latest_event_id
-from services.message_audience import MessageAudience, message_audiences
+from services.message_audience import KeptReaders, MessageAudience, message_audiences
 from services.messaging import MESSAGE_ADDED
 from subscriptions.direct import DirectForm
 from subscriptions.feed import SharedLoader
@@ -94,11 +95,17 @@ _Delivery = tuple[MessageAudience, Message]
 _messages: SharedLoader[tuple[int, int], _Delivery] = SharedLoader(_deliveries)
 
 
-async def _shared_messages(organisation_id: int, events: list[StoredEvent]) -> dict[int, _Delivery]:
+async def _shared_messages(
+    organisation_id: int, events: list[StoredEvent], kept: dict[Any, Any]
+) -> dict[int, _Delivery]:
     """Direct delivery: per event, the message with who may read it and its node (the
-    author and conversation are made only if the selection asks, through `prepared`)."""
+    author and conversation are made only if the selection asks, through `prepared`); who
+    may read each conversation is kept between the feed's batches (`KeptReaders`)."""
     ids = [int(event.payload["message_id"]) for event in events]
-    audiences = await message_audiences(organisation_id, ids)
+    readers = kept.get(KeptReaders)
+    if readers is None:
+        readers = kept[KeptReaders] = KeptReaders()
+    audiences = await message_audiences(organisation_id, ids, readers)
     found: dict[int, _Delivery] = {}
     for event in events:
         audience = audiences.get(int(event.payload["message_id"]))

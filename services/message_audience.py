@@ -24,16 +24,16 @@ from typing import Any, NamedTuple
 from models import Conversation, MediaFile, Message, Organisation, User
 from services import clock
 from services.principal import Principal
-from services.sql_rows import Statement, instances, moment
+from services.sql_rows import Statement, columns, instances, moment
 
 
 class MessageAudience:
     """A message with what its readers need, and who may read it (as of when it was made).
 
-    Built from the rows of one statement; the Tortoise models (`message` with its
-    conversation and author, as select_related leaves them) are made only when asked for:
-    the live feed reads every message of a batch, and a projected delivery needs only a few
-    columns (`message_id`, `body`, `sent_at`, ...)."""
+    Built from the rows of one statement (compact: arrays of the models' columns); the
+    Tortoise models (`message` with its conversation and author, as select_related leaves
+    them) are made only when asked for: the live feed reads every message of a batch, and a
+    projected delivery needs only a few columns (`message_id`, `body`, `sent_at`, ...)."""
 
     __slots__ = (
         "_author_row",
@@ -48,9 +48,9 @@ class MessageAudience:
 
     def __init__(
         self,
-        row: dict[str, Any],
+        row: list[Any],
         conversation_row: dict[str, Any],
-        author_row: dict[str, Any] | None,
+        author_row: list[Any] | None,
         attachments: list[MediaFile],
         parent_ids: frozenset[int],
         staff_ids: frozenset[int],
@@ -66,23 +66,23 @@ class MessageAudience:
 
     @property
     def message_id(self) -> int:
-        return self._row["id"]  # type: ignore[no-any-return]
+        return self._row[_M_ID]  # type: ignore[no-any-return]
 
     @property
     def conversation_id(self) -> int:
-        return self._row["conversation_id"]  # type: ignore[no-any-return]
+        return self._row[_M_CONVERSATION]  # type: ignore[no-any-return]
 
     @property
     def author_id(self) -> int | None:
-        return self._row["author_id"]
+        return self._row[_M_AUTHOR]  # type: ignore[no-any-return]
 
     @property
     def body(self) -> str:
-        return self._row["body"]  # type: ignore[no-any-return]
+        return self._row[_M_BODY]  # type: ignore[no-any-return]
 
     @property
     def sent_at(self) -> datetime:
-        return moment(self._row["sent_at"])  # type: ignore[no-any-return]
+        return moment(self._row[_M_SENT_AT])  # type: ignore[no-any-return]
 
     @property
     def message(self) -> Message:
@@ -114,6 +114,76 @@ class MessageAudience:
         return False
 
 
+# Where a compact row holds these columns (`_find_columns`: known once Tortoise is set up).
+_M_ID = _M_CONVERSATION = _M_AUTHOR = _M_BODY = _M_SENT_AT = _U_ID = -1
+
+
+def _find_columns() -> None:
+    global _M_ID, _M_CONVERSATION, _M_AUTHOR, _M_BODY, _M_SENT_AT, _U_ID
+    found = columns(Message)
+    _M_ID, _M_CONVERSATION, _M_AUTHOR, _M_BODY, _M_SENT_AT = (
+        found.index(c) for c in ("id", "conversation_id", "author_id", "body", "sent_at")
+    )
+    _U_ID = columns(User).index("id")
+
+
+class _Readers(NamedTuple):
+    """Who may read a conversation's messages, with the conversation's row."""
+
+    conversation: dict[str, Any]
+    parent_ids: frozenset[int]
+    staff_ids: frozenset[int]
+
+
+class KeptReaders:
+    """Readers per conversation kept between calls of `message_audiences` (one per live feed:
+    per organisation and process), valid while the organisation's access epoch
+    (`models.AccessEpoch`, moved by triggers on every write that could change a reader),
+    its days (the organisation's and UTC) and its time zone stay what they were when the
+    readers were found. The statement reads the epoch together with the messages, in one
+    snapshot, and finds readers again only for conversations not kept or when it moved."""
+
+    __slots__ = ("_by_conversation", "days", "epoch", "found", "timezone")
+
+    _MAX = 50_000  # conversations kept per organisation
+
+    def __init__(self) -> None:
+        self._by_conversation: dict[int, _Readers] = {}
+        self.epoch: int | None = None
+        self.timezone = ""
+        self.days: tuple[date, date] | None = None
+        self.found = 0  # conversations whose readers were found (not reused) so far
+
+    def known(self) -> list[int]:
+        """The conversations whose readers are kept, still valid as far as days go."""
+        if self.days is not None and self.days != _days(self.timezone):
+            self.forget()
+        return list(self._by_conversation)
+
+    def forget(self) -> None:
+        self._by_conversation.clear()
+        self.epoch = None
+        self.days = None
+
+    def get(self, conversation_id: int) -> _Readers | None:
+        return self._by_conversation.get(conversation_id)
+
+    def keep(
+        self, epoch: int, timezone: str, days: tuple[date, date], found: dict[int, _Readers]
+    ) -> None:
+        if epoch != self.epoch or days != self.days or timezone != self.timezone:
+            self._by_conversation.clear()
+        if len(self._by_conversation) + len(found) > self._MAX:
+            self._by_conversation.clear()
+        self.epoch, self.timezone, self.days = epoch, timezone, days
+        self._by_conversation.update(found)
+        self.found += len(found)
+
+
+def _days(timezone: str) -> tuple[date, date]:
+    return clock.today(timezone), clock.today()
+
+
 def _in_window(placement: _Span, cutoff: date) -> bool:
     return placement.end_date is None or placement.end_date >= cutoff
 
@@ -128,8 +198,8 @@ class _Staffing:
     """Who works in which group today (the UTC day and the organisation's day), from the
     assignments, so that each message's staff is a few set operations."""
 
-    def __init__(self, assignments: Sequence[_Span], today: date) -> None:
-        utc_today = clock.today()
+    def __init__(self, assignments: Sequence[_Span], days: tuple[date, date]) -> None:
+        today, utc_today = days
         self.by_group_utc: dict[int, set[int]] = {}
         self.by_group: dict[int, set[int]] = {}
         for a in assignments:
@@ -164,23 +234,28 @@ _AUDIENCE_SQL: dict[bool, str] = {}
 def _audience_sql(sql: Statement) -> str:
     """One statement for everything `message_audiences` needs (its text is the same for any
     number of messages: the ids are one parameter). The messages and their conversations
-    are read once (WITH clauses) and the rest is found from them by index."""
-    known = _AUDIENCE_SQL.get(sql.postgres)
-    if known is not None:
-        return known
+    are read once (WITH clauses) and the rest is found from them by index; readers only for
+    the conversations not in `:known`, or for all when the access epoch is not `:epoch`."""
+    found = _AUDIENCE_SQL.get(sql.postgres)
+    if found is not None:
+        return found
     ids = sql.in_ids("t.id", "ids")
+    known = sql.in_ids("t.id", "known")
     text = (
         f"WITH msg AS (SELECT t.* FROM message t WHERE {ids} AND t.conversation_id IN"
         " (SELECT c.id FROM conversation c WHERE c.organisation_id = :org)),"
+        " epoch AS (SELECT COALESCE((SELECT e.n FROM access_epoch e"
+        " WHERE e.organisation_id = :org), 0) AS n),"
         " conv AS (SELECT t.* FROM conversation t WHERE t.id IN"
-        " (SELECT conversation_id FROM msg)),"
+        f" (SELECT conversation_id FROM msg) AND (NOT ({known})"
+        " OR (SELECT n FROM epoch) <> :epoch)),"
         " kids AS (SELECT DISTINCT child_id FROM conv) "
-        "SELECT "
-        + sql.rows(Message, "1 = 1", "t.id", source="msg")
+        "SELECT (SELECT n FROM epoch) AS epoch, "
+        + sql.rows(Message, "1 = 1", "t.id", source="msg", compact=True)
         + " AS messages, "
         + sql.rows(Conversation, "1 = 1", source="conv")
         + " AS conversations, "
-        + sql.rows(User, "t.id IN (SELECT author_id FROM msg)")
+        + sql.rows(User, "t.id IN (SELECT author_id FROM msg)", compact=True)
         + " AS authors, "
         + sql.rows(Organisation, "t.id = :org")
         + " AS organisations, "
@@ -250,33 +325,67 @@ def _day(value: Any) -> date:
 
 
 async def message_audiences(
-    organisation_id: int, message_ids: Sequence[int]
+    organisation_id: int, message_ids: Sequence[int], kept: KeptReaders | None = None
 ) -> dict[int, MessageAudience]:
     """`message_audience` for many messages at once: one statement however many there are
     (the live feed asks for every message of a batch); messages not in the organisation are
-    left out."""
+    left out. With `kept`, readers found are kept there and those still valid reused."""
     if not message_ids:
         return {}
+    if _U_ID < 0:
+        _find_columns()
+    kept = kept if kept is not None else KeptReaders()
+    known = kept.known()
     sql = Statement()
     row = await sql.fetch_row(
-        _audience_sql(sql), {"ids": sorted(set(message_ids)), "org": organisation_id}
+        _audience_sql(sql),
+        {
+            "ids": sorted(set(message_ids)),
+            "org": organisation_id,
+            "known": known,
+            "epoch": kept.epoch if known and kept.epoch is not None else -1,
+        },
     )
     assert row is not None
-    messages: list[dict[str, Any]] = row["messages"]
+    messages: list[list[Any]] = row["messages"]
     if not messages:
         return {}
     (organisation,) = instances(Organisation, row["organisations"])
-    conversations_by_id = {c["id"]: c for c in row["conversations"]}
-    authors = {u["id"]: u for u in row["authors"]}
+    days = _days(organisation.timezone)
+    fresh = _readers(organisation, days, row)
+    kept.keep(row["epoch"], organisation.timezone, days, fresh)
+    authors = {u[_U_ID]: u for u in row["authors"]}
     media = {f.id: f for f in instances(MediaFile, row["media"])}
-    files: dict[int, list[MediaFile]] = {m["id"]: [] for m in messages}
+    files: dict[int, list[MediaFile]] = {}
     for _, message_id, media_id in row["links"]:
-        if message_id in files and media_id in media:
-            files[message_id].append(media[media_id])
-    today = clock.today(organisation.timezone)
+        if media_id in media:
+            files.setdefault(message_id, []).append(media[media_id])
+    found: dict[int, MessageAudience] = {}
+    for message in messages:
+        readers = fresh.get(message[_M_CONVERSATION]) or kept.get(message[_M_CONVERSATION])
+        assert readers is not None  # (read afresh unless kept, for the same epoch)
+        found[message[_M_ID]] = MessageAudience(
+            message,
+            readers.conversation,
+            authors.get(message[_M_AUTHOR]),
+            files.get(message[_M_ID], []),
+            readers.parent_ids,
+            readers.staff_ids,
+        )
+    return found
+
+
+def _readers(
+    organisation: Organisation, days: tuple[date, date], row: dict[str, Any]
+) -> dict[int, _Readers]:
+    """Who may read each conversation the statement read afresh (`row["conversations"]`)."""
+    conversations: list[dict[str, Any]] = row["conversations"]
+    if not conversations:
+        return {}
+    today, _ = days
     cutoff = today - timedelta(weeks=organisation.access_window_weeks)
     horizon = today + timedelta(weeks=8)
-    child_ids = {c["child_id"] for c in conversations_by_id.values()}
+    child_ids = {c["child_id"] for c in conversations}
     placements: dict[int, list[_Span]] = {c: [] for c in child_ids}
     for placement in _spans(row["placements"]):
         placements[placement.who].append(placement)
@@ -287,25 +396,16 @@ async def message_audiences(
         c: frozenset(p.group_id for p in found if _in_window(p, cutoff) and p.start_date <= horizon)
         for c, found in placements.items()
     }
-    staffing = _Staffing(_spans(row["assignments"]), today)
+    staffing = _Staffing(_spans(row["assignments"]), days)
     parents_of: dict[int, frozenset[int]] = {}
-    found: dict[int, MessageAudience] = {}
-    for message in messages:
-        conversation = conversations_by_id[message["conversation_id"]]
-        child_id = conversation["child_id"]
-        parents = parents_of.get(child_id)
-        if parents is None:
-            own = placements[child_id]
-            visible_to_parents = not own or any(_in_window(p, cutoff) for p in own)
-            parents = parents_of[child_id] = (
-                frozenset(guardians[child_id]) if visible_to_parents else frozenset()
-            )
-        found[message["id"]] = MessageAudience(
-            message,
-            conversation,
-            authors.get(message["author_id"]),
-            files[message["id"]],
-            parents,
-            staffing.staff(conversation["group_id"], groups_of_child[child_id]),
+    for child_id, own in placements.items():
+        visible_to_parents = not own or any(_in_window(p, cutoff) for p in own)
+        parents_of[child_id] = frozenset(guardians[child_id]) if visible_to_parents else frozenset()
+    return {
+        c["id"]: _Readers(
+            c,
+            parents_of[c["child_id"]],
+            staffing.staff(c["group_id"], groups_of_child[c["child_id"]]),
         )
-    return found
+        for c in conversations
+    }

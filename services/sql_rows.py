@@ -58,11 +58,11 @@ class Statement:
         column names repeated in every row: less to build, send and parse; for `instances`)."""
         table = source or f'"{model._meta.db_table}"'
         order = f" ORDER BY {order_by}" if order_by else ""
-        values = ", ".join(f't."{c}"' for c in _columns(model))
+        values = ", ".join(f't."{c}"' for c in columns(model))
         if self.postgres:
             row = f"json_build_array({values})" if compact else "t"
             return f"(SELECT COALESCE(json_agg({row}{order}), '[]') FROM {table} t WHERE {where})"
-        pairs = ", ".join(f"'{c}', t.\"{c}\"" for c in _columns(model))
+        pairs = ", ".join(f"'{c}', t.\"{c}\"" for c in columns(model))
         row = f"json_array({values})" if compact else f"json_object({pairs})"
         return (
             f"(SELECT json_group_array({row}) "
@@ -173,7 +173,8 @@ def _fields(model: type[Model]) -> list[tuple[str, str, Callable[[Any], Any] | N
     return found
 
 
-def _columns(model: type[Model]) -> list[str]:
+def columns(model: type[Model]) -> list[str]:
+    """The model's columns, in the order of a compact row's values."""
     return [column for column, _, _ in _fields(model)]
 
 

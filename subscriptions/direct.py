@@ -71,13 +71,14 @@ counters = Counters()
 
 @dataclass(frozen=True, eq=False, slots=True)
 class DirectForm(Generic[S]):
-    """How a live field delivers without a task: `share(organisation, events)` loads what
-    every receiver of the events needs, once (event id -> shared value; missing: nobody
-    gets it); `allows(shared, principal)` says whether this viewer may have it (no I/O);
+    """How a live field delivers without a task: `share(organisation, events, kept)` loads
+    what every receiver of the events needs, once (event id -> shared value; missing: nobody
+    gets it), and may keep things in `kept` for the feed's next batches (`Feed.kept`);
+    `allows(shared, principal)` says whether this viewer may have it (no I/O);
     `root(event, shared)` is the value the selection is projected from (the same for every
     viewer); `prepared` reads fields whose resolvers would load what `share` loaded."""
 
-    share: Callable[[int, list[StoredEvent]], Awaitable[Mapping[int, S]]]
+    share: Callable[[int, list[StoredEvent], dict[Any, Any]], Awaitable[Mapping[int, S]]]
     allows: Callable[[S, Any], bool]
     root: Callable[[StoredEvent, S], Any]
     prepared: Mapping[str, Callable[[Any], Any]]
@@ -178,7 +179,7 @@ class Delivery:
         """Events read for this subscription alone (replay, catching up)."""
         if not await auth.session_is_live(self.principal.session_id):
             raise _Ended("Session ended")
-        shared = await self.form.share(self.principal.organisation_id, events)
+        shared = await self.form.share(self.principal.organisation_id, events, self.tap.kept)
         for event in events:
             self.send(event, shared.get(event.id), None)
 
@@ -423,9 +424,10 @@ class Prepared:
     shared: dict[DirectForm[Any], Mapping[int, Any]]
 
 
-async def prepare(organisation_id: int, batch: Batch) -> Prepared | None:
+async def prepare(organisation_id: int, batch: Batch, kept: dict[Any, Any]) -> Prepared | None:
     """Load what `send` needs for a feed batch (None: it failed for good, and every receiver
-    was told so). Awaiting it may overlap the feed's next read."""
+    was told so); `kept` is what the forms keep between the feed's batches (`Feed.kept`).
+    Awaiting it may overlap the feed's next read."""
     pairs = batch.direct
     wanted: dict[DirectForm[Any], dict[int, StoredEvent]] = {}
     for event, tap in pairs:
@@ -440,7 +442,7 @@ async def prepare(organisation_id: int, batch: Batch) -> Prepared | None:
                 else auth.live_sessions(batch.session_ids)
             )
             found = await asyncio.gather(
-                sessions, *(f.share(organisation_id, list(wanted[f].values())) for f in forms)
+                sessions, *(f.share(organisation_id, list(wanted[f].values()), kept) for f in forms)
             )
             return Prepared(found[0], dict(zip(forms, found[1:], strict=True)))
         except Exception:

@@ -104,6 +104,11 @@ class Tap:
         self.retarget(topics, types)
 
     @property
+    def kept(self) -> dict[Any, Any]:
+        """What live fields keep between the feed's batches (`Feed.kept`)."""
+        return self._feed.kept
+
+    @property
     def position(self) -> int:
         """Every event with a greater id will be handed to this tap (if it matches)."""
         return self._feed.last
@@ -172,6 +177,10 @@ class Feed:
         self.taps = 0
         self._by_topic: dict[str, set[Tap]] = {}
         self._task: asyncio.Task[None] | None = None
+        # What live fields keep between this feed's batches (e.g. who may read each
+        # conversation, `services.message_audience.KeptReaders`): dropped with the feed, and
+        # when the event table rewinds.
+        self.kept: dict[Any, Any] = {}
         self.loop = asyncio.get_running_loop()
         self._ready = self.loop.create_future()
 
@@ -268,6 +277,7 @@ class Feed:
             if await latest_event_id(self.organisation_id) < self.last:
                 logger.warning("event table of organisation %s rewound", self.organisation_id)
                 self.last = 0
+                self.kept = {}
                 await self._read_all()
 
     async def _read_all(self) -> int:
@@ -309,7 +319,7 @@ class Feed:
         batch = self.dispatch(events)
         if batch is None or not batch.direct:
             return batch, None
-        return batch, asyncio.ensure_future(direct.prepare(self.organisation_id, batch))
+        return batch, asyncio.ensure_future(direct.prepare(self.organisation_id, batch, self.kept))
 
     async def _read(self, after: int) -> list[StoredEvent]:
         """The next batch of the organisation's events, retried until the table answers."""

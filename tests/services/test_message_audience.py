@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models import Guardianship, Placement, Role, StaffAssignment, User
+from models import Guardianship, Organisation, Placement, Role, StaffAssignment, User
 from services import clock, conversations, messaging
 from services.events import NullPublisher
-from services.message_audience import message_audience
+from services.message_audience import KeptReaders, message_audience, message_audiences
 from services.principal import Principal
 from tests import factories
 
@@ -95,3 +95,75 @@ async def test_a_message_of_another_organisation_is_not_found(db):
     assert await message_audience(other.org.id, message_id) is None
     audience = await message_audience(t.org.id, message_id)
     assert not audience.allows(principal_of(other.parent))
+
+
+def readers_of(found) -> dict[int, tuple[frozenset[int], frozenset[int]]]:
+    return {i: (a.parent_ids, a.staff_ids) for i, a in found.items()}
+
+
+async def test_kept_readers_are_reused_while_nothing_that_decides_them_changed(db):
+    # given readers kept from a first read
+    t = await factories.tenant()
+    ids = await messages_of(t)
+    kept = KeptReaders()
+    first = await message_audiences(t.org.id, ids, kept)
+    assert kept.found == len(ids)
+    # when the same and newer messages are read again, after writes that change no reader
+    await Organisation.filter(id=t.org.id).update(name="Anders")
+    again = await message_audiences(t.org.id, [*ids, *await messages_of(t)], kept)
+    # then no conversation's readers were found again, and they are the same
+    assert kept.found == len(ids) * 2  # (only the new conversations')
+    assert readers_of(again)[ids[0]] == readers_of(first)[ids[0]]
+
+
+async def test_kept_readers_follow_every_change_at_once(db):
+    # given readers kept from a first read
+    t = await factories.tenant()
+    ids = await messages_of(t)
+    kept = KeptReaders()
+    await message_audiences(t.org.id, ids, kept)
+    yesterday = clock.today() - timedelta(days=1)
+    future = await factories.user(t.org, Role.STAFF)
+    changes = [
+        lambda: StaffAssignment.filter(user_id=t.staff.id, group_id=t.babies.id).update(
+            end_date=yesterday
+        ),
+        lambda: factories.assign(t.bso_staff, t.babies),
+        lambda: factories.assign(future, t.bso, start=clock.today() + timedelta(days=3)),
+        lambda: Guardianship.filter(user_id=t.other_parent.id, child_id=t.other_child.id).delete(),
+        lambda: Placement.filter(child_id=t.sibling.id).update(
+            end_date=clock.today() - timedelta(weeks=20)
+        ),
+        lambda: Organisation.filter(id=t.org.id).update(access_window_weeks=30),
+    ]
+    for change in changes:
+        found = kept.found
+        # when something that decides readers changes
+        await change()
+        # then the kept path finds them again, as a fresh read and visible_message do
+        with_kept = await message_audiences(t.org.id, ids, kept)
+        assert kept.found == found + len(ids)
+        assert readers_of(with_kept) == readers_of(await message_audiences(t.org.id, ids))
+    await assert_same_answers(t, ids)
+
+
+async def test_kept_readers_are_found_again_on_a_new_day(db):
+    # given readers kept today, and a staff member whose assignment ends today
+    t = await factories.tenant()
+    ids = await messages_of(t)
+    await StaffAssignment.filter(user_id=t.staff.id, group_id=t.babies.id).update(
+        end_date=clock.today()
+    )
+    kept = KeptReaders()
+    today = await message_audiences(t.org.id, ids, kept)
+    assert t.staff.id in today[ids[0]].staff_ids
+    # when the day after comes
+    tomorrow = clock.now() + timedelta(days=1)
+    clock.set_clock(lambda: tomorrow)
+    try:
+        later = await message_audiences(t.org.id, ids, kept)
+    finally:
+        clock.set_clock(None)
+    # then the readers were found again: the staff member no longer reads
+    assert kept.found == len(ids) * 2
+    assert t.staff.id not in later[ids[0]].staff_ids

@@ -109,7 +109,9 @@ class RecordingSink:
             share=self.share, allows=lambda shared, principal: True, root=None, prepared={}
         )
 
-    async def share(self, organisation_id: int, events: list[StoredEvent]) -> dict[int, int]:
+    async def share(
+        self, organisation_id: int, events: list[StoredEvent], kept: dict
+    ) -> dict[int, int]:
         self.shared_batches.append([e.id for e in events])
         await asyncio.sleep(0.01)  # (the next batch is read meanwhile)
         return {e.id: e.id for e in events}
