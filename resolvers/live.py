@@ -7,6 +7,7 @@ the same authorised path as a query, and the loop at the bottom of `message_adde
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -95,9 +96,46 @@ _Delivery = tuple[MessageAudience, Message]
 _messages: SharedLoader[tuple[int, int], _Delivery] = SharedLoader(_deliveries)
 
 
+class _DeliveredMessage:
+    """The message node of a direct delivery: what a projection reads of `Message` (its plain
+    fields, `delivered` for `prepared`), from the audience's row when it is read (the same
+    values as `_node`'s, without building a strawberry object per event)."""
+
+    __slots__ = ("delivered",)
+
+    def __init__(self, delivered: MessageAudience) -> None:
+        self.delivered = delivered
+
+    @property
+    def id(self) -> str:
+        return to_global_id("Message", self.delivered.message_id)
+
+    @property
+    def body(self) -> str:
+        return self.delivered.body
+
+    @property
+    def sent_at(self) -> datetime:
+        return self.delivered.sent_at
+
+
+class _DeliveredEdge:
+    """The edge a direct delivery projects from (`MessageEdge`: cursor and node)."""
+
+    __slots__ = ("_event_id", "node")
+
+    def __init__(self, event_id: int, node: _DeliveredMessage) -> None:
+        self._event_id = event_id
+        self.node = node
+
+    @property
+    def cursor(self) -> str:
+        return event_cursor(self._event_id)
+
+
 async def _shared_messages(
     organisation_id: int, events: list[StoredEvent], kept: dict[Any, Any]
-) -> dict[int, _Delivery]:
+) -> dict[int, tuple[MessageAudience, _DeliveredMessage]]:
     """Direct delivery: per event, the message with who may read it and its node (the
     author and conversation are made only if the selection asks, through `prepared`); who
     may read each conversation is kept between the feed's batches (`KeptReaders`)."""
@@ -105,22 +143,25 @@ async def _shared_messages(
     readers = kept.get(KeptReaders)
     if readers is None:
         readers = kept[KeptReaders] = KeptReaders()
-    audiences = await message_audiences(organisation_id, ids, readers)
-    found: dict[int, _Delivery] = {}
+    conversation_ids = [event.payload.get("conversation_id") for event in events]
+    audiences = await message_audiences(
+        organisation_id, ids, readers, [int(c) for c in conversation_ids if c is not None]
+    )
+    found: dict[int, tuple[MessageAudience, _DeliveredMessage]] = {}
     for event in events:
         audience = audiences.get(int(event.payload["message_id"]))
         if audience is not None:
-            found[event.id] = (audience, _node(audience))
+            found[event.id] = (audience, _DeliveredMessage(audience))
     return found
 
 
-def _loaded_author(message: Message) -> Participant | None:
+def _loaded_author(message: Message | _DeliveredMessage) -> Participant | None:
     assert isinstance(message.delivered, MessageAudience)  # (built by _shared_messages)
     author = message.delivered.author
     return Participant.from_model(author) if author is not None else None
 
 
-def _loaded_conversation(message: Message) -> Conversation:
+def _loaded_conversation(message: Message | _DeliveredMessage) -> Conversation:
     assert isinstance(message.delivered, MessageAudience)
     return Conversation.from_model(message.delivered.conversation)
 
@@ -128,10 +169,10 @@ def _loaded_conversation(message: Message) -> Conversation:
 # messageAdded without a task per subscription (subscriptions.direct): the selection is
 # projected from the edge when it reads only data of the message, its author and its
 # conversation (a viewer-dependent field such as isMine takes the task path).
-MESSAGE_DIRECT: DirectForm[_Delivery] = DirectForm(
+MESSAGE_DIRECT: DirectForm[tuple[MessageAudience, _DeliveredMessage]] = DirectForm(
     share=_shared_messages,
     allows=lambda found, principal: found[0].allows(principal),
-    root=lambda event, found: Edge(cursor=event_cursor(event.id), node=found[1]),
+    root=lambda event, found: _DeliveredEdge(event.id, found[1]),
     prepared={"Message.author": _loaded_author, "Message.conversation": _loaded_conversation},
 )
 

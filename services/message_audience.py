@@ -17,7 +17,7 @@ of principal, so the two never drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -154,11 +154,13 @@ class KeptReaders:
         self.days: tuple[date, date] | None = None
         self.found = 0  # conversations whose readers were found (not reused) so far
 
-    def known(self) -> list[int]:
-        """The conversations whose readers are kept, still valid as far as days go."""
+    def known(self, among: Iterable[int] | None = None) -> list[int]:
+        """The conversations whose readers are kept (of `among`, when given), still valid as
+        far as days go."""
         if self.days is not None and self.days != _days(self.timezone):
             self.forget()
-        return list(self._by_conversation)
+        kept = self._by_conversation
+        return list(kept) if among is None else [c for c in set(among) if c in kept]
 
     def forget(self) -> None:
         self._by_conversation.clear()
@@ -325,17 +327,23 @@ def _day(value: Any) -> date:
 
 
 async def message_audiences(
-    organisation_id: int, message_ids: Sequence[int], kept: KeptReaders | None = None
+    organisation_id: int,
+    message_ids: Sequence[int],
+    kept: KeptReaders | None = None,
+    conversation_ids: Iterable[int] | None = None,
 ) -> dict[int, MessageAudience]:
     """`message_audience` for many messages at once: one statement however many there are
     (the live feed asks for every message of a batch); messages not in the organisation are
-    left out. With `kept`, readers found are kept there and those still valid reused."""
+    left out. With `kept`, readers found are kept there and those still valid reused;
+    `conversation_ids`, the messages' conversations as far as the caller knows them (event
+    payloads), limits what is looked up among the kept (a message of another conversation
+    has its readers found afresh)."""
     if not message_ids:
         return {}
     if _U_ID < 0:
         _find_columns()
     kept = kept if kept is not None else KeptReaders()
-    known = kept.known()
+    known = kept.known(conversation_ids)
     sql = Statement()
     row = await sql.fetch_row(
         _audience_sql(sql),

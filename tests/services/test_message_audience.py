@@ -167,3 +167,19 @@ async def test_kept_readers_are_found_again_on_a_new_day(db):
     # then the readers were found again: the staff member no longer reads
     assert kept.found == len(ids) * 2
     assert t.staff.id not in later[ids[0]].staff_ids
+
+
+async def test_kept_readers_looked_up_by_the_callers_conversations_only(db):
+    # given readers kept from a first read
+    t = await factories.tenant()
+    ids = await messages_of(t)
+    kept = KeptReaders()
+    first = await message_audiences(t.org.id, ids, kept)
+    conversations = [a.conversation_id for a in first.values()]
+    # when the caller names the messages' conversations, they are reused
+    await message_audiences(t.org.id, ids, kept, conversations)
+    assert kept.found == len(ids)
+    # when it names others, the messages' readers are found afresh, and are the same
+    again = await message_audiences(t.org.id, ids, kept, [c + 1000 for c in conversations])
+    assert kept.found == len(ids) * 2
+    assert readers_of(again) == readers_of(first)
