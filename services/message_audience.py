@@ -145,7 +145,9 @@ class KeptReaders:
 
     __slots__ = ("_by_conversation", "days", "epoch", "found", "timezone")
 
-    _MAX = 50_000  # conversations kept per organisation
+    # Conversations kept per organisation (~1 KB each with its row): past it, all are dropped
+    # and found again as their messages come.
+    _MAX = 10_000
 
     def __init__(self) -> None:
         self._by_conversation: dict[int, _Readers] = {}
