@@ -21,7 +21,7 @@ from models import (
     User,
 )
 from services import clock
-from services.sql_rows import Statement, _columns, instances
+from services.sql_rows import Statement, columns, instances
 from tests import factories, timeline_samples
 
 
@@ -76,7 +76,7 @@ async def test_instances_from_json_rows_are_those_a_query_makes(db, compact):
         fetched = await model.get(id=pk)
         # then every column has the same value of the same type
         assert values(built) == values(fetched), model.__name__
-        assert len(values(built)) == len(_columns(model))
+        assert len(values(built)) == len(columns(model))
         assert built._saved_in_db and not built._partial
 
 
