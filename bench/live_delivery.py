@@ -7,7 +7,7 @@ conversations of two guardians and three staff.
 It creates its own database (dropped afterwards), builds the dataset through the project's
 models, starts two `uvicorn server:app` processes and connects the parents (half to each
 process; each subscribes to `messageAdded` for all their conversations) from several client
-processes (`bench/live_clients.py`: one Python process cannot drive thousands of sockets
+processes (`bench/live_clients.py`: one Python process cannot drive many thousands of sockets
 and time them too). Then:
 
 1. memory: the servers' RSS before and after the idle parents connected, per connection;
@@ -515,7 +515,11 @@ async def run(args: argparse.Namespace) -> None:
             for server in servers:
                 server.snapshot()
         n = len(data.parent_tokens)
-        processes = args.client_processes or max(1, min(8, n // 1000))
+        # Lean clients: one process per 2,500 parents (more processes on the same two cores
+        # cost more CPU per frame: 5 processes for 5,000 parents used 0.3-0.4 s per burst of
+        # 20,000 frames, 2 used 0.2 s); the websockets library's: one per 1,000.
+        per_process = 2500 if CLIENT == "lean" else 1000
+        processes = args.client_processes or max(1, min(8, n // per_process))
         # Parents are in guardian order (both guardians of a child in a row): alternating puts
         # one guardian of every conversation on each process; --guardians-together both on one
         # (so each process has two receivers per message, who can share its execution).
@@ -656,7 +660,10 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=4, help="messages per conversation per burst")
     parser.add_argument("--bursts", type=int, default=2, help="bursts (throughput)")
     parser.add_argument(
-        "--client-processes", type=int, default=0, help="default: one per 1,000 parents (max 8)"
+        "--client-processes",
+        type=int,
+        default=0,
+        help="default: one per 2,500 parents (websockets client: 1,000; max 8)",
     )
     parser.add_argument(
         "--server-env", action="append", default=[], help="NAME=value for the servers"

@@ -250,8 +250,9 @@ def _audience_sql(sql: Statement) -> str:
         " (SELECT c.id FROM conversation c WHERE c.organisation_id = :org)),"
         " epoch AS (SELECT COALESCE((SELECT e.n FROM access_epoch e"
         " WHERE e.organisation_id = :org), 0) AS n),"
-        " conv AS (SELECT t.* FROM conversation t WHERE t.id IN"
-        f" (SELECT conversation_id FROM msg) AND (NOT ({known})"
+        " conv AS (SELECT t.* FROM conversation t WHERE "
+        + sql.in_rows_of("t.id", "SELECT DISTINCT conversation_id FROM msg")
+        + f" AND (NOT ({known})"
         " OR (SELECT n FROM epoch) <> :epoch)),"
         " kids AS (SELECT DISTINCT child_id FROM conv) "
         "SELECT (SELECT n FROM epoch) AS epoch, "
@@ -259,7 +260,7 @@ def _audience_sql(sql: Statement) -> str:
         + " AS messages, "
         + sql.rows(Conversation, "1 = 1", source="conv")
         + " AS conversations, "
-        + sql.rows(User, "t.id IN (SELECT author_id FROM msg)", compact=True)
+        + sql.rows(User, sql.in_rows_of("t.id", "SELECT DISTINCT author_id FROM msg"), compact=True)
         + " AS authors, "
         + sql.rows(Organisation, "t.id = :org")
         + " AS organisations, "

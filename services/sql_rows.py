@@ -43,6 +43,13 @@ class Statement:
             return f"{column} = ANY(:{param}::int[])"
         return f"{column} IN (SELECT value FROM json_each(:{param}))"
 
+    def in_rows_of(self, column: str, subquery: str) -> str:
+        """`column` is one of the values `subquery` returns. On PostgreSQL as an array, so
+        that a few values are looked up by index rather than hashed against a whole table."""
+        if self.postgres:
+            return f"{column} = ANY(ARRAY({subquery}))"
+        return f"{column} IN ({subquery})"
+
     def rows(
         self,
         model: type[Model],
