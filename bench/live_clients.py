@@ -6,7 +6,9 @@ latency from each message's `sentAt` to its receipt. The sockets are `bench.lean
 `multiprocessing` pipe:
 
     ("count",) -> deliveries so far          ("reset",) -> forget what was received
-    ("stats",) -> (deliveries, latencies, CPU seconds of this process)     ("stop",)
+    ("stats",) -> (repeated deliveries, latencies, CPU seconds of this process)   ("stop",)
+
+A repeated delivery is an event (its cursor) that a parent received more than once.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ SUBSCRIPTION = """subscription($after: String) {
 class Parent:
     """One connected parent: a socket with one subscription."""
 
-    __slots__ = ("latencies", "task", "token", "ws")
+    __slots__ = ("cursors", "latencies", "task", "token", "ws")
 
     def __init__(self, token: str) -> None:
         self.token = token
         self.latencies: list[float] = []
+        self.cursors: list[str] = []
         self.ws = None
         self.task: asyncio.Task | None = None
 
@@ -66,8 +69,10 @@ class Parent:
                 if message["type"] == "ping":
                     await self.ws.send('{"type":"pong"}')
                 elif message["type"] == "next":
-                    sent = message["payload"]["data"]["messageAdded"]["node"]["sentAt"]
+                    edge = message["payload"]["data"]["messageAdded"]
+                    sent = edge["node"]["sentAt"]
                     self.latencies.append(now - datetime.fromisoformat(sent).timestamp())
+                    self.cursors.append(edge["cursor"])
                 elif message["type"] in ("error", "complete"):
                     print("subscription ended:", message, file=sys.stderr)
                     return
@@ -83,11 +88,12 @@ class Parent:
 class LeanParent:
     """One connected parent on a `bench.lean_ws` socket (the frames parsed as they come)."""
 
-    __slots__ = ("acked", "latencies", "token", "ws")
+    __slots__ = ("acked", "cursors", "latencies", "token", "ws")
 
     def __init__(self, token: str) -> None:
         self.token = token
         self.latencies: list[float] = []
+        self.cursors: list[str] = []
         self.ws: lean_ws.LeanWebSocket | None = None
         self.acked: asyncio.Future[None] | None = None
 
@@ -105,8 +111,10 @@ class LeanParent:
         message = orjson.loads(raw)
         kind = message["type"]
         if kind == "next":
-            sent = message["payload"]["data"]["messageAdded"]["node"]["sentAt"]
+            edge = message["payload"]["data"]["messageAdded"]
+            sent = edge["node"]["sentAt"]
             self.latencies.append(now - datetime.fromisoformat(sent).timestamp())
+            self.cursors.append(edge["cursor"])
         elif kind == "ping":
             assert self.ws is not None
             self.ws.send_text('{"type":"pong"}')
@@ -141,10 +149,12 @@ async def _serve(
         elif command == "reset":
             for parent in parents:
                 parent.latencies.clear()
+                parent.cursors.clear()
             conn.send("ok")
         elif command == "stats":
             latencies = [lat for p in parents for lat in p.latencies]
-            conn.send((len(latencies), latencies, time.process_time()))
+            repeated = sum(len(p.cursors) - len(set(p.cursors)) for p in parents)
+            conn.send((repeated, latencies, time.process_time()))
         elif command == "stop":
             await asyncio.gather(*(p.close() for p in parents))
             conn.send("bye")

@@ -392,7 +392,11 @@ class Clients:
             await asyncio.sleep(0.02)
 
     async def stats(self) -> tuple[list[float], float]:
+        """Latencies and client CPU; raises when a parent received an event twice."""
         answers = await self.ask("stats")
+        repeated = sum(r for r, _, _ in answers)
+        if repeated:
+            raise AssertionError(f"{repeated} events reached a parent more than once")
         return [lat for _, lats, _ in answers for lat in lats], sum(c for _, _, c in answers)
 
     async def stop(self) -> None:
@@ -598,7 +602,9 @@ async def run(args: argparse.Namespace) -> None:
             if args.profile:
                 for server in servers:
                     server.toggle_profile()
-            latencies, client_after = await clients.stats()
+            latencies, client_after = await clients.stats()  # (no event reached anyone twice)
+            if len(latencies) != sent * GUARDIANS_PER_CHILD:
+                raise AssertionError(f"{len(latencies)} deliveries of {sent} messages")
             used = server_cpu(servers) - cpu
             services = {k: v - services[k] for k, v in services_cpu().items()}
             elapsed = done - committed
