@@ -156,21 +156,19 @@ class KeptReaders:
         self.days: tuple[date, date] | None = None
         self.found = 0  # conversations whose readers were found (not reused) so far
 
-    def known(self, among: Iterable[int] | None = None) -> list[int]:
-        """The conversations whose readers are kept (of `among`, when given), still valid as
-        far as days go."""
+    def known(self, among: Iterable[int] | None = None) -> dict[int, _Readers]:
+        """The readers kept (of the conversations `among`, when given), still valid as far
+        as days go: a copy, valid for `epoch` as it stands now (a batch loading meanwhile
+        may replace what is kept)."""
         if self.days is not None and self.days != _days(self.timezone):
             self.forget()
         kept = self._by_conversation
-        return list(kept) if among is None else [c for c in set(among) if c in kept]
+        return dict(kept) if among is None else {c: kept[c] for c in set(among) if c in kept}
 
     def forget(self) -> None:
         self._by_conversation.clear()
         self.epoch = None
         self.days = None
-
-    def get(self, conversation_id: int) -> _Readers | None:
-        return self._by_conversation.get(conversation_id)
 
     def keep(
         self, epoch: int, timezone: str, days: tuple[date, date], found: dict[int, _Readers]
@@ -347,14 +345,15 @@ async def message_audiences(
         _find_columns()
     kept = kept if kept is not None else KeptReaders()
     known = kept.known(conversation_ids)
+    epoch = kept.epoch if known and kept.epoch is not None else -1  # (with `known`: no await)
     sql = Statement()
     row = await sql.fetch_row(
         _audience_sql(sql),
         {
             "ids": sorted(set(message_ids)),
             "org": organisation_id,
-            "known": known,
-            "epoch": kept.epoch if known and kept.epoch is not None else -1,
+            "known": list(known),
+            "epoch": epoch,
         },
     )
     assert row is not None
@@ -373,8 +372,8 @@ async def message_audiences(
             files.setdefault(message_id, []).append(media[media_id])
     found: dict[int, MessageAudience] = {}
     for message in messages:
-        readers = fresh.get(message[_M_CONVERSATION]) or kept.get(message[_M_CONVERSATION])
-        assert readers is not None  # (read afresh unless kept, for the same epoch)
+        readers = fresh.get(message[_M_CONVERSATION]) or known.get(message[_M_CONVERSATION])
+        assert readers is not None  # (read afresh unless known, for the same epoch)
         found[message[_M_ID]] = MessageAudience(
             message,
             readers.conversation,

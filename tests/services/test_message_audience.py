@@ -183,3 +183,20 @@ async def test_kept_readers_looked_up_by_the_callers_conversations_only(db):
     again = await message_audiences(t.org.id, ids, kept, [c + 1000 for c in conversations])
     assert kept.found == len(ids) * 2
     assert readers_of(again) == readers_of(first)
+
+
+async def test_what_a_loading_batch_knows_is_its_own_copy(db):
+    # given readers kept, and a batch that took what is known before its statement
+    t = await factories.tenant()
+    ids = await messages_of(t)
+    kept = KeptReaders()
+    first = await message_audiences(t.org.id, ids, kept)
+    known = kept.known()
+    # when another batch loads meanwhile, after a change: what is kept is replaced
+    await Guardianship.filter(user_id=t.other_parent.id, child_id=t.other_child.id).delete()
+    await message_audiences(t.org.id, ids[:1], kept)
+    assert len(kept.known()) == 1
+    # then the first batch still has every reader it took, as found then
+    assert {c: r.parent_ids for c, r in known.items()} == {
+        a.conversation_id: a.parent_ids for a in first.values()
+    }
