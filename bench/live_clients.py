@@ -31,15 +31,30 @@ SUBSCRIPTION = """subscription($after: String) {
   messageAdded(after: $after) { cursor node { id sentAt } } }"""
 
 
-class Parent:
-    """One connected parent: a socket with one subscription."""
+class Receipts:
+    """What a parent received: per delivery the latency from `sentAt`, and the cursor."""
 
-    __slots__ = ("cursors", "latencies", "task", "token", "ws")
+    __slots__ = ("cursors", "latencies", "token")
 
     def __init__(self, token: str) -> None:
         self.token = token
         self.latencies: list[float] = []
         self.cursors: list[str] = []
+
+    def record(self, message: dict, now: float) -> None:
+        """A `next` message, received at `now` (time.time())."""
+        edge = message["payload"]["data"]["messageAdded"]
+        self.latencies.append(now - datetime.fromisoformat(edge["node"]["sentAt"]).timestamp())
+        self.cursors.append(edge["cursor"])
+
+
+class Parent(Receipts):
+    """One connected parent: a websockets socket with one subscription."""
+
+    __slots__ = ("task", "ws")
+
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
         self.ws = None
         self.task: asyncio.Task | None = None
 
@@ -69,10 +84,7 @@ class Parent:
                 if message["type"] == "ping":
                     await self.ws.send('{"type":"pong"}')
                 elif message["type"] == "next":
-                    edge = message["payload"]["data"]["messageAdded"]
-                    sent = edge["node"]["sentAt"]
-                    self.latencies.append(now - datetime.fromisoformat(sent).timestamp())
-                    self.cursors.append(edge["cursor"])
+                    self.record(message, now)
                 elif message["type"] in ("error", "complete"):
                     print("subscription ended:", message, file=sys.stderr)
                     return
@@ -85,15 +97,13 @@ class Parent:
                 await self.ws.close()
 
 
-class LeanParent:
+class LeanParent(Receipts):
     """One connected parent on a `bench.lean_ws` socket (the frames parsed as they come)."""
 
-    __slots__ = ("acked", "cursors", "latencies", "token", "ws")
+    __slots__ = ("acked", "ws")
 
     def __init__(self, token: str) -> None:
-        self.token = token
-        self.latencies: list[float] = []
-        self.cursors: list[str] = []
+        super().__init__(token)
         self.ws: lean_ws.LeanWebSocket | None = None
         self.acked: asyncio.Future[None] | None = None
 
@@ -111,10 +121,7 @@ class LeanParent:
         message = orjson.loads(raw)
         kind = message["type"]
         if kind == "next":
-            edge = message["payload"]["data"]["messageAdded"]
-            sent = edge["node"]["sentAt"]
-            self.latencies.append(now - datetime.fromisoformat(sent).timestamp())
-            self.cursors.append(edge["cursor"])
+            self.record(message, now)
         elif kind == "ping":
             assert self.ws is not None
             self.ws.send_text('{"type":"pong"}')
