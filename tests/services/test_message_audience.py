@@ -200,3 +200,22 @@ async def test_what_a_loading_batch_knows_is_its_own_copy(db):
     assert {c: r.parent_ids for c, r in known.items()} == {
         a.conversation_id: a.parent_ids for a in first.values()
     }
+
+
+async def test_readers_kept_for_one_organisation_never_answer_for_another(db):
+    # given readers kept from one organisation's messages
+    t = await factories.tenant()
+    other = await factories.tenant("zon")
+    ids = await messages_of(t)
+    kept = KeptReaders()
+    first = await message_audiences(t.org.id, ids, kept)
+    # when the same kept readers are asked for those messages as another organisation
+    asked = await message_audiences(
+        other.org.id, ids, kept, [a.conversation_id for a in first.values()]
+    )
+    # then nothing is found, and the other organisation's own messages get their own readers
+    assert asked == {}
+    theirs = await messages_of(other)
+    found = await message_audiences(other.org.id, theirs, kept)
+    assert readers_of(found) == readers_of(await message_audiences(other.org.id, theirs))
+    assert not found[theirs[0]].allows(principal_of(t.parent))

@@ -244,3 +244,31 @@ async def test_a_direct_subscription_replays_in_order_from_after_then_goes_live(
     cursors = [r["data"]["messageAdded"]["cursor"] for r in results]
     assert cursors == sorted(cursors) and len(set(cursors)) == 6
     await client.close()
+
+
+async def test_a_parent_who_loses_access_gets_no_further_message_though_readers_were_kept(
+    db, live_servers
+):
+    # given a parent hearing all their conversations, whose first message was delivered (so
+    # the feed keeps the conversation's readers), long before their next scope poll
+    server: Server = live_servers[0]
+    t = await factories.tenant()
+    parent = await factories.token_for(t.parent)
+    staff = await factories.token_for(t.staff)
+    sam = (await start_conversation(server.gql, parent, t.child.id))["conversation"]["id"]
+    noor = (await start_conversation(server.gql, parent, t.sibling.id))["conversation"]["id"]
+    after = await event_cursor(server.gql, parent)
+    client = await GraphQLSocket.connect(server.ws_url, parent)
+    op = await client.subscribe(MESSAGE_ADDED, {"after": after})
+    await asyncio.sleep(0.3)
+    await send(server.gql, staff, sam, "een")
+    [first] = await client.results(op, 1)
+    assert first["data"]["messageAdded"]["node"]["body"] == "een"
+    # when their guardianship of Sam ends, and a message follows in each conversation
+    await Guardianship.filter(user_id=t.parent.id, child_id=t.child.id).delete()
+    await send(server.gql, staff, sam, "twee")
+    await send(server.gql, parent, noor, "drie")
+    # then Sam's message is not delivered: the next one is Noor's (events come in order)
+    [following] = await client.results(op, 1)
+    assert following["data"]["messageAdded"]["node"]["body"] == "drie"
+    await client.close()
