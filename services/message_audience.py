@@ -241,18 +241,21 @@ def _audience_sql(sql: Statement) -> str:
     found = _AUDIENCE_SQL.get(sql.postgres)
     if found is not None:
         return found
-    ids = sql.in_ids("t.id", "ids")
-    known = sql.in_ids("t.id", "known")
     text = (
-        f"WITH msg AS (SELECT t.* FROM message t WHERE {ids} AND t.conversation_id IN"
-        " (SELECT c.id FROM conversation c WHERE c.organisation_id = :org)),"
+        "WITH msg AS (SELECT t.* FROM message t WHERE "
+        + sql.in_rows_of("t.id", sql.ids_of("ids"))
+        + " AND EXISTS (SELECT 1 FROM conversation c WHERE c.id = t.conversation_id"
+        " AND c.organisation_id = :org)),"
         " epoch AS (SELECT COALESCE((SELECT e.n FROM access_epoch e"
         " WHERE e.organisation_id = :org), 0) AS n),"
+        # Only the conversations whose readers are not known (all when the epoch moved).
         " conv AS (SELECT t.* FROM conversation t WHERE "
-        + sql.in_rows_of("t.id", "SELECT DISTINCT conversation_id FROM msg")
-        + f" AND (NOT ({known})"
-        " OR (SELECT n FROM epoch) <> :epoch)),"
-        " kids AS (SELECT DISTINCT child_id FROM conv) "
+        + sql.in_rows_of(
+            "t.id",
+            "SELECT DISTINCT m.conversation_id FROM msg m WHERE (SELECT n FROM epoch) <> :epoch"
+            f" OR m.conversation_id NOT IN ({sql.ids_of('known')})",
+        )
+        + "), kids AS (SELECT DISTINCT child_id FROM conv) "
         "SELECT (SELECT n FROM epoch) AS epoch, "
         + sql.rows(Message, "1 = 1", "t.id", source="msg", compact=True)
         + " AS messages, "

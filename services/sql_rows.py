@@ -43,6 +43,12 @@ class Statement:
             return f"{column} = ANY(:{param}::int[])"
         return f"{column} IN (SELECT value FROM json_each(:{param}))"
 
+    def ids_of(self, param: str) -> str:
+        """A subquery: the ids in list parameter `param`, one row each."""
+        if self.postgres:
+            return f"SELECT unnest(:{param}::int[])"
+        return f"SELECT value FROM json_each(:{param})"
+
     def in_rows_of(self, column: str, subquery: str) -> str:
         """`column` is one of the values `subquery` returns. On PostgreSQL as an array, so
         that a few values are looked up by index rather than hashed against a whole table."""
