@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 import asyncpg
 
@@ -38,10 +39,12 @@ async def burst(
     organisation_id: int,
     rows: list[tuple[int, int, int, int]],
     per_conversation: int,
+    on_commit: Callable[[], object] = lambda: None,
 ) -> tuple[int, float]:
     """Commit `per_conversation` messages in every conversation in one transaction and
-    wake the feeds; returns the number of messages and when they were committed (time.time(),
-    before the wake-ups went out: the servers start delivering at the first one)."""
+    wake the feeds (`on_commit` runs in between); returns the number of messages and when
+    they were committed (time.time(), before the wake-ups went out: the servers start
+    delivering at the first one)."""
     conn = await asyncpg.connect(database)
     try:
         conversations, authors, bodies = [], [], []
@@ -79,6 +82,7 @@ async def burst(
         committed = time.time()
     finally:
         await conn.close()
+    on_commit()
     # Wake-ups as the publisher sends them (one PUBLISH per event on the organisation's feed
     # channel), written as RESP on one connection without waiting for each reply: a Python
     # client publishing 10,000 messages took seconds of this machine's CPU away from the

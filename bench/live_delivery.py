@@ -44,6 +44,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,18 +94,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def services_cpu() -> dict[str, float]:
-    """CPU seconds so far of this machine's PostgreSQL and Redis processes (every process
-    named so: run the benchmark on a machine of its own)."""
-    found = {"postgres": 0.0, "redis-server": 0.0}
+SERVICES = ("postgres", "redis-server")
+
+
+def services_cpu() -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of this machine's PostgreSQL and Redis processes, by pid (every
+    process named so: run the benchmark on a machine of its own)."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError, IndexError):
             name = (entry / "comm").read_text().strip()
-            if name in found:
-                found[name] += cpu_seconds(int(entry.name))
+            if name in SERVICES:
+                found[int(entry.name)] = (name, cpu_seconds(int(entry.name)))
     return found
+
+
+def services_used(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]
+) -> dict[str, float]:
+    """CPU seconds per service between two readings, of the processes alive at the second
+    (a backend that came and went in between, as the burst's own, is not counted)."""
+    used = dict.fromkeys(SERVICES, 0.0)
+    for pid, (name, seconds) in after.items():
+        used[name] += seconds - before.get(pid, (name, 0.0))[1]
+    return used
 
 
 async def build(url: str, parents: int) -> Dataset:
@@ -381,15 +396,18 @@ class Clients:
         return sum(n for _, n in [await asyncio.to_thread(p.recv) for p in self.pipes])
 
     async def wait_for(self, expected: int, seconds: float) -> float:
-        """Until the clients received `expected` deliveries; returns when (time.time())."""
+        """Until the clients received `expected` deliveries; returns when the last arrived
+        (time.time(), as the clients took it). Polled every 50 ms: each poll takes this
+        machine's CPU from the servers being measured."""
         deadline = time.time() + seconds
         while True:
-            got = sum(await self.ask("count"))
+            answers = await self.ask("count")
+            got = sum(n for n, _ in answers)
             if got >= expected:
-                return time.time()
+                return max(last for _, last in answers)
             if time.time() > deadline:
                 raise TimeoutError(f"received {got} of {expected} deliveries")
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.05)
 
     async def stats(self) -> tuple[list[float], float]:
         """Latencies and client CPU; raises when a parent received an event twice."""
@@ -597,8 +615,14 @@ async def run(args: argparse.Namespace) -> None:
                 for server in servers:
                     server.toggle_profile()
             started = time.time()
-            sent, committed = await live_burst.burst(*burst_args, args.burst)
+            at_commit: dict[str, Any] = {}
+
+            def on_commit(at_commit: dict[str, Any] = at_commit) -> None:
+                at_commit.update(services=services_cpu(), bench=time.process_time())
+
+            sent, committed = await live_burst.burst(*burst_args, args.burst, on_commit)
             done = await clients.wait_for(sent * GUARDIANS_PER_CHILD, 600)
+            bench_cpu = time.process_time() - at_commit["bench"]
             if args.profile:
                 for server in servers:
                     server.toggle_profile()
@@ -606,7 +630,9 @@ async def run(args: argparse.Namespace) -> None:
             if len(latencies) != sent * GUARDIANS_PER_CHILD:
                 raise AssertionError(f"{len(latencies)} deliveries of {sent} messages")
             used = server_cpu(servers) - cpu
-            services = {k: v - services[k] for k, v in services_cpu().items()}
+            after = services_cpu()
+            window = services_used(at_commit["services"], after)
+            services = services_used(services, after)
             elapsed = done - committed
             rate = len(latencies) / elapsed / len(servers)
             best = max(best, rate)
@@ -624,9 +650,18 @@ async def run(args: argparse.Namespace) -> None:
                 f"({(client_after - client_cpu) / elapsed / processes * 100:.0f}% of a core each)"
             )
             print(
-                f"[burst {round_ + 1}] PostgreSQL CPU {services['postgres']:.1f}s, Redis CPU "
-                f"{services['redis-server']:.2f}s; capacity of a server process at its CPU per "
-                f"delivery: {len(latencies) / used:.0f} per second (a core of its own)"
+                f"[burst {round_ + 1}] PostgreSQL CPU {services['postgres']:.2f}s "
+                f"({window['postgres']:.2f}s after commit), Redis CPU "
+                f"{services['redis-server']:.2f}s ({window['redis-server']:.2f}s after commit); "
+                f"this benchmark's own after commit (wake-ups, polling the clients) "
+                f"{bench_cpu:.2f}s"
+            )
+            in_window = used + (client_after - client_cpu) + sum(window.values()) + bench_cpu
+            print(
+                f"[burst {round_ + 1}] capacity of a server process at its CPU per delivery: "
+                f"{len(latencies) / used:.0f} per second (a core of its own); the machine's CPU "
+                f"after commit: {in_window:.2f}s of {elapsed * os.cpu_count():.2f}s "
+                f"= {in_window / len(latencies) * 1e6:.0f} µs per delivery"
             )
         loaded = [rss_kib(s.process.pid) for s in servers]
         print(f"\nserver RSS after the bursts: {sum(loaded) / 1024:.1f} MiB")
