@@ -18,13 +18,12 @@ from services import auth, clock, diary, events, messaging, timeline
 from services.events import DomainEvent, NullPublisher
 from tests import factories
 from tests.api.test_home_query import HOME
-from tests.conftest import IS_POSTGRES
 from tests.diary_samples import DELETE, WRITE, media_of, principal_of, set_now
 from tests.messaging_samples import gid
 from tests.sql_counter import count_round_trips
 
-# authentication (with the watermark), + the reset of the request's connection on PostgreSQL
-HIT_ROUND_TRIPS = 2 if IS_POSTGRES else 1
+# authentication (with the watermark)
+HIT_ROUND_TRIPS = 1
 
 
 @pytest.fixture
