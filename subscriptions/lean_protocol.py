@@ -17,6 +17,13 @@ application finds `write_text(text) -> bool` in the scope's extensions under `FA
 (direct live delivery writes thousands of frames a second through it; starlette, uvicorn's
 `send` and websockets' frame objects cost about five times as much per frame).
 
+A pong of the GraphQL WebSocket protocols, exactly as clients send it (`{"type":"pong"}`),
+goes no further than the protocol: both of strawberry's handlers do nothing with one
+(graphql-transport-ws's `handle_pong` is empty, graphql-ws has no such message), and on its
+way to them it would pause and resume the socket's reading and pass through the ASGI queue,
+starlette and the handler's JSON parsing. The server pings every connection
+(`subscriptions.keepalive`), so these are thousands of messages a minute per process.
+
 Everything else is uvicorn's own code (pinned in pyproject.toml; every test socket runs
 through this class).
 """
@@ -27,10 +34,14 @@ import asyncio
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.frames import Frame
 from websockets.protocol import State
 
 # The scope extension under which `LeanWebSocketProtocol.write_text` is offered.
 FAST_TEXT = "ouderlink.write_text"
+# A GraphQL WebSocket pong as clients send it, and the subprotocols it belongs to.
+PONG = b'{"type":"pong"}'
+GRAPHQL_SUBPROTOCOLS = frozenset({"graphql-transport-ws", "graphql-ws"})
 
 
 class Inbox:
@@ -125,6 +136,14 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
     async def run_asgi(self) -> None:
         self.scope["extensions"][FAST_TEXT] = self.write_text  # type: ignore[index]
         await super().run_asgi()
+
+    def handle_text(self, event: Frame) -> None:
+        if event.fin and event.data == PONG and self._graphql():
+            return  # nothing would come of it (see the module docstring)
+        super().handle_text(event)
+
+    def _graphql(self) -> bool:
+        return not GRAPHQL_SUBPROTOCOLS.isdisjoint(self.scope.get("subprotocols", ()))
 
     def write_text(self, text: str) -> bool:
         """Write one unfragmented text frame now (a server's frames are not masked); False

@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 import websockets
 
-from subscriptions.lean_protocol import FAST_TEXT, Flag, Inbox, LeanWebSocketProtocol
+from subscriptions.lean_protocol import FAST_TEXT, PONG, Flag, Inbox, LeanWebSocketProtocol
 
 
 async def test_the_inbox_hands_messages_out_in_the_order_they_came():
@@ -87,13 +87,33 @@ async def fast_text_app(scope, receive, send):
     await receive()  # until the client closes
 
 
+async def echo_app(scope, receive, send):
+    """Accepts (with the first subprotocol asked for), notes every text that reaches it until
+    `done`, then sends them back as a JSON list."""
+    await receive()  # websocket.connect
+    subprotocols = scope["subprotocols"]
+    await send(
+        {"type": "websocket.accept", "subprotocol": subprotocols[0] if subprotocols else None}
+    )
+    texts = []
+    while (message := await receive())["type"] == "websocket.receive":
+        if message["text"] == "done":
+            await send({"type": "websocket.send", "text": json.dumps(texts)})
+        else:
+            texts.append(message["text"])
+
+
 @contextlib.asynccontextmanager
-async def lean_server() -> AsyncIterator[str]:
+async def lean_server(app=None) -> AsyncIterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = uvicorn.Config(
-        fast_text_app, host="127.0.0.1", port=port, ws=LeanWebSocketProtocol, log_level="warning"
+        app or fast_text_app,
+        host="127.0.0.1",
+        port=port,
+        ws=LeanWebSocketProtocol,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     serving = asyncio.ensure_future(server.serve())
@@ -119,3 +139,21 @@ async def test_text_frames_written_without_the_asgi_send_arrive_whole(compressio
         assert [len(text) for text in received[:3]] == [6, 301, 70_001]
         assert all(text.startswith("éx") for text in received[:3])
         assert json.loads(received[3]) == [compression is None] * 3
+
+
+@pytest.mark.parametrize("subprotocol", ["graphql-transport-ws", "graphql-ws", None])
+async def test_a_graphql_pong_goes_no_further_than_the_protocol(subprotocol):
+    async with asyncio.timeout(10), lean_server(echo_app) as url:
+        # given a client of one of the GraphQL WebSocket protocols (or of none)
+        subprotocols = [subprotocol] if subprotocol else None
+        async with websockets.connect(url, subprotocols=subprotocols) as client:
+            # when it sends pongs as clients do, a pong written otherwise and other messages
+            for text in [PONG.decode(), '{"type": "pong"}', '{"type":"ping"}', PONG.decode()]:
+                await client.send(text)
+            await client.send("done")
+            reached = json.loads(await client.recv())
+    # then the application got everything but the exact pongs (of a GraphQL protocol)
+    if subprotocol is None:
+        assert reached == [PONG.decode(), '{"type": "pong"}', '{"type":"ping"}', PONG.decode()]
+    else:
+        assert reached == ['{"type": "pong"}', '{"type":"ping"}']
