@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 import settings
 
 MODEL_MODULES = ["models"]
@@ -29,8 +31,6 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
 def _connection(url: str) -> str | dict[str, Any]:
     """The connection as Tortoise takes it: on PostgreSQL, with `release_as_is` as the
     pool's reset."""
-    from tortoise.backends.base.config_generator import expand_db_url
-
     expanded = expand_db_url(url)
     if expanded["engine"] != "tortoise.backends.asyncpg":
         return url
