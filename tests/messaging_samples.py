@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from schema.ids import to_global_id
+from tests import factories
+from tests.live import GraphQLSocket, Server
 
 GQL = Callable[..., Awaitable[dict]]
 
@@ -71,3 +75,25 @@ async def send(gql: GQL, token: str, conversation_id: str, body: str) -> dict:
 async def event_cursor(gql: GQL, token: str) -> str:
     result = await gql(EVENT_CURSOR, token=token)
     return result["data"]["viewer"]["eventCursor"]
+
+
+@dataclass
+class Hearing:
+    """A parent on a live socket, subscribed to `messageAdded` for all their conversations:
+    one about Sam (`t.child`) and one about Noor (`t.sibling`), both started by the parent."""
+
+    client: GraphQLSocket
+    op: str
+    parent: str  # the parent's token
+    sam: str  # conversation ids
+    noor: str
+
+
+async def parent_hearing_both_children(server: Server, t: Any) -> Hearing:
+    parent = await factories.token_for(t.parent)
+    sam = (await start_conversation(server.gql, parent, t.child.id))["conversation"]["id"]
+    noor = (await start_conversation(server.gql, parent, t.sibling.id))["conversation"]["id"]
+    after = await event_cursor(server.gql, parent)
+    client = await GraphQLSocket.connect(server.ws_url, parent)
+    op = await client.subscribe(MESSAGE_ADDED, {"after": after})
+    return Hearing(client, op, parent, sam, noor)

@@ -12,7 +12,14 @@ from schema.ids import pk_of
 from services import clock
 from tests import factories
 from tests.live import GraphQLSocket, Server
-from tests.messaging_samples import MESSAGE_ADDED, event_cursor, gid, send, start_conversation
+from tests.messaging_samples import (
+    MESSAGE_ADDED,
+    event_cursor,
+    gid,
+    parent_hearing_both_children,
+    send,
+    start_conversation,
+)
 
 PROTOCOLS = ["graphql-transport-ws", "graphql-ws"]
 
@@ -172,21 +179,16 @@ async def test_a_parent_whose_access_ended_stops_receiving(db, live_servers):
     # given a parent subscribed to all their conversations, about two children
     server: Server = live_servers[0]
     t = await factories.tenant()
-    parent = await factories.token_for(t.parent)
     staff = await factories.token_for(t.staff)
     bso_staff = await factories.token_for(t.bso_staff)
-    sam = (await start_conversation(server.gql, parent, t.child.id))["conversation"]["id"]
-    noor = (await start_conversation(server.gql, parent, t.sibling.id))["conversation"]["id"]
-    after = await event_cursor(server.gql, parent)
-    client = await GraphQLSocket.connect(server.ws_url, parent)
-    op = await client.subscribe(MESSAGE_ADDED, {"after": after})
+    hearing = await parent_hearing_both_children(server, t)
     # when their guardianship of Sam ends and both groups write
     await Guardianship.filter(user_id=t.parent.id, child_id=t.child.id).delete()
-    await send(server.gql, staff, sam, "Over Sam")
-    await send(server.gql, bso_staff, noor, "Over Noor")
+    await send(server.gql, staff, hearing.sam, "Over Sam")
+    await send(server.gql, bso_staff, hearing.noor, "Over Noor")
     # then only Noor's message arrives
-    assert bodies(await client.results(op, 1)) == ["Over Noor"]
-    await client.close()
+    assert bodies(await hearing.client.results(hearing.op, 1)) == ["Over Noor"]
+    await hearing.client.close()
 
 
 async def test_staff_who_left_a_group_stop_receiving_its_messages(db, live_servers):

@@ -10,7 +10,13 @@ from models import Guardianship
 from services import clock
 from tests import factories
 from tests.live import GraphQLSocket, Server
-from tests.messaging_samples import MESSAGE_ADDED, event_cursor, send, start_conversation
+from tests.messaging_samples import (
+    MESSAGE_ADDED,
+    event_cursor,
+    parent_hearing_both_children,
+    send,
+    start_conversation,
+)
 
 WITH_VIEWER_FIELDS = """
 subscription($conversationId: ID, $after: String) {
@@ -253,21 +259,17 @@ async def test_a_parent_who_loses_access_gets_no_further_message_though_readers_
     # the feed keeps the conversation's readers), long before their next scope poll
     server: Server = live_servers[0]
     t = await factories.tenant()
-    parent = await factories.token_for(t.parent)
     staff = await factories.token_for(t.staff)
-    sam = (await start_conversation(server.gql, parent, t.child.id))["conversation"]["id"]
-    noor = (await start_conversation(server.gql, parent, t.sibling.id))["conversation"]["id"]
-    after = await event_cursor(server.gql, parent)
-    client = await GraphQLSocket.connect(server.ws_url, parent)
-    op = await client.subscribe(MESSAGE_ADDED, {"after": after})
+    hearing = await parent_hearing_both_children(server, t)
+    client, op = hearing.client, hearing.op
     await asyncio.sleep(0.3)
-    await send(server.gql, staff, sam, "een")
+    await send(server.gql, staff, hearing.sam, "een")
     [first] = await client.results(op, 1)
     assert first["data"]["messageAdded"]["node"]["body"] == "een"
     # when their guardianship of Sam ends, and a message follows in each conversation
     await Guardianship.filter(user_id=t.parent.id, child_id=t.child.id).delete()
-    await send(server.gql, staff, sam, "twee")
-    await send(server.gql, parent, noor, "drie")
+    await send(server.gql, staff, hearing.sam, "twee")
+    await send(server.gql, hearing.parent, hearing.noor, "drie")
     # then Sam's message is not delivered: the next one is Noor's (events come in order)
     [following] = await client.results(op, 1)
     assert following["data"]["messageAdded"]["node"]["body"] == "drie"
