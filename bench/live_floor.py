@@ -94,15 +94,13 @@ class FloorConnection(asyncio.Protocol):
                 ).encode()
             )
             self.upgraded = True
-        while len(buffer) >= 6:
+        while len(buffer) >= 2:
             length = buffer[1] & 0x7F
-            start = 2
-            if length == 126:
-                length = int.from_bytes(buffer[2:4], "big")
-                start = 4
-            elif length == 127:
-                length = int.from_bytes(buffer[2:10], "big")
-                start = 10
+            start = {126: 4, 127: 10}.get(length, 2)
+            if len(buffer) < start:
+                return  # (the extended length has not all arrived)
+            if start > 2:
+                length = int.from_bytes(buffer[2:start], "big")
             if len(buffer) < start + 4 + length:
                 return
             mask = buffer[start : start + 4]
