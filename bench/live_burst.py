@@ -2,9 +2,10 @@
 database, so that the servers' delivery (not the `sendMessage` mutation) is what is measured.
 
 The rows are the ones `services.messaging` writes (message, its `message.added` event with
-ids only, the event's audience `child:<id>` and `group:<id>`); `sent_at` is set by the last
-statement before commit, like the mutation does. After commit the wake-ups go out as the
-publisher sends them (ids only, on the organisation's feed channel).
+ids only, the event's audience `child:<id>` and `group:<id>`, on the event's row as well);
+`sent_at` is set by the last statement before commit, like the mutation does. After commit
+the wake-ups go out as the publisher sends them (ids only, on the organisation's feed
+channel).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 import asyncpg
 
+from services.events import audience_text
 from subscriptions import resp
 
 MESSAGES = """
@@ -22,9 +24,10 @@ INSERT INTO message (conversation_id, author_id, body, sent_at, created_at)
 SELECT c, a, b, clock_timestamp(), now() FROM unnest($1::int[], $2::int[], $3::text[]) AS t(c, a, b)
 RETURNING id, conversation_id"""
 EVENTS = """
-INSERT INTO event (organisation_id, type, topic, payload, created_at, published_at)
-SELECT $1, 'message.added', t, p::jsonb, now(), now()
-FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(t, p, n) ORDER BY n
+INSERT INTO event (organisation_id, type, topic, payload, audience_topics, created_at,
+    published_at)
+SELECT $1, 'message.added', t, p::jsonb, a, now(), now()
+FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(t, p, a, n) ORDER BY n
 RETURNING id, topic"""
 AUDIENCE = """
 INSERT INTO event_audience (event_id, topic)
@@ -56,11 +59,12 @@ async def burst(
         where = {conversation: (child, group) for conversation, child, group, _ in rows}
         async with conn.transaction():
             messages = await conn.fetch(MESSAGES, conversations, authors, bodies)
-            topics, payloads = [], []
+            topics, payloads, audiences = [], [], []
             for message in messages:
                 conversation = message["conversation_id"]
                 child, group = where[conversation]
                 topics.append(f"conversation:{conversation}")
+                audiences.append(audience_text([f"child:{child}", f"group:{group}"]))
                 payloads.append(
                     json.dumps(
                         {
@@ -71,7 +75,7 @@ async def burst(
                         }
                     )
                 )
-            events = await conn.fetch(EVENTS, organisation_id, topics, payloads)
+            events = await conn.fetch(EVENTS, organisation_id, topics, payloads, audiences)
             audience_events, audience_topics = [], []
             for event in events:
                 child, group = where[int(event["topic"].split(":")[1])]

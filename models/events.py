@@ -23,6 +23,10 @@ class Event(Model):
     type = fields.CharField(max_length=64)
     topic = fields.CharField(max_length=64)
     payload = fields.JSONField(default=dict)
+    # The audience (`EventAudience` rows) again, its topics sorted and separated by spaces, for
+    # readers of whole batches (the live feed): one column instead of a lookup per event.
+    # Empty or null: no audience (null only where added to a table holding events).
+    audience_topics = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     published_at = fields.DatetimeField(null=True)
 

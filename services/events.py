@@ -88,14 +88,15 @@ async def record(
     db = conn or connections.get("default")
     if not locked:
         await lock_event_order(db, event.organisation_id)
+    audience = tuple(dict.fromkeys(t for t in event.audience if t != event.topic))
     row = await Event.create(
         organisation_id=event.organisation_id,
         type=event.type,
         topic=event.topic,
         payload=event.payload,
+        audience_topics=audience_text(audience),
         using_db=db,
     )
-    audience = tuple(dict.fromkeys(t for t in event.audience if t != event.topic))
     if audience:
         await EventAudience.bulk_create(
             [EventAudience(event_id=row.id, topic=t) for t in audience], using_db=db
@@ -181,18 +182,23 @@ async def events_after(
 
 _FEED_SQL = {
     True: (  # PostgreSQL
-        "SELECT e.id, e.type, e.topic, e.payload::text AS payload, "
-        "ARRAY(SELECT a.topic FROM event_audience a "
-        "WHERE a.event_id = e.id ORDER BY a.topic) AS audience "
+        "SELECT e.id, e.type, e.topic, e.payload::text AS payload, e.audience_topics "
         "FROM event e WHERE e.organisation_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3"
     ),
     False: (  # SQLite
-        "SELECT e.id, e.type, e.topic, e.payload AS payload, "
-        "(SELECT json_group_array(topic) FROM (SELECT a.topic FROM event_audience a "
-        "WHERE a.event_id = e.id ORDER BY a.topic)) AS audience "
+        "SELECT e.id, e.type, e.topic, e.payload AS payload, e.audience_topics "
         "FROM event e WHERE e.organisation_id = ? AND e.id > ? ORDER BY e.id LIMIT ?"
     ),
 }
+
+
+def audience_text(topics: Iterable[str]) -> str:
+    """`Event.audience_topics`: the audience's topics, sorted, separated by spaces (topics
+    hold none: they are `<kind>:<id>`)."""
+    found = sorted(topics)
+    if any(len(topic.split()) != 1 for topic in found):
+        raise ValueError(f"an event topic holds whitespace or is empty: {found}")
+    return " ".join(found)
 
 
 async def organisation_events_after(
@@ -205,11 +211,14 @@ async def organisation_events_after(
     postgres = connection.capabilities.dialect == "postgres"
     _, rows = await connection.execute_query(_FEED_SQL[postgres], [organisation_id, after, limit])
     loads = orjson.loads
-    # PostgreSQL gives the audience as an array (decoded by asyncpg), SQLite as JSON text.
-    topics = tuple if postgres else (lambda text: tuple(loads(text)) if text else ())
     return [
         StoredEvent(
-            row[0], row[1], row[2], organisation_id, loads(row[3]) if row[3] else {}, topics(row[4])
+            row[0],
+            row[1],
+            row[2],
+            organisation_id,
+            loads(row[3]) if row[3] else {},
+            tuple(row[4].split()) if row[4] else (),
         )
         for row in rows
     ]
