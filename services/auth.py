@@ -16,7 +16,7 @@ from models import LoginAttempt, Session, User
 from services import clock, passwords
 from services.errors import Refusal, RefusedError
 from services.principal import Principal
-from services.sql_rows import Statement
+from services.sql_rows import Statement, moment
 from services.token_principal import TOKEN_PREFIX
 
 INVALID_CREDENTIALS = Refusal(
@@ -161,22 +161,29 @@ async def session_is_live(session_id: int) -> bool:
 
 async def live_sessions(session_ids: Iterable[int]) -> set[int]:
     """Which of these sessions still stand (one query for many live connections)."""
+    return set(await live_session_expiries(session_ids))
+
+
+async def live_session_expiries(session_ids: Iterable[int]) -> dict[int, datetime]:
+    """The sessions among these that still stand, with when each expires (one query)."""
     ids = sorted(set(session_ids))
     if not ids:
-        return set()
+        return {}
     # Raw: thousands of ids are one array parameter (an ORM IN list builds one each).
     sql = Statement()
     live = sql.tuples(
-        'SELECT s.id FROM "session" s JOIN app_user u ON u.id = s.user_id WHERE '
+        'SELECT s.id, s.expires_at FROM "session" s JOIN app_user u ON u.id = s.user_id WHERE '
         + sql.in_ids("s.id", "ids")
         + " AND s.revoked_at IS NULL AND s.expires_at > :now AND u.is_active = :active",
-        ["id"],
+        ["id", "expires_at"],
         "id",
     )
     row = await sql.fetch_row(
         f"SELECT {live} AS live", {"ids": ids, "now": clock.now(), "active": True}
     )
-    return {session_id for (session_id,) in (row or {}).get("live") or ()}
+    return {
+        session_id: moment(expires_at) for session_id, expires_at in (row or {}).get("live") or ()
+    }
 
 
 async def session_expires_at(session_id: int) -> datetime | None:

@@ -24,7 +24,7 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 from tortoise import connections
@@ -182,12 +182,14 @@ async def events_after(
 
 _FEED_SQL = {
     True: (  # PostgreSQL
-        "SELECT e.id, e.type, e.topic, e.payload::text AS payload, e.audience_topics "
-        "FROM event e WHERE e.organisation_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3"
+        "SELECT e.id, e.type, e.topic, e.payload::text AS payload, e.audience_topics, "
+        "(SELECT COALESCE((SELECT a.n FROM access_epoch a WHERE a.organisation_id = $1), 0))"
+        " AS epoch FROM event e WHERE e.organisation_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3"
     ),
     False: (  # SQLite
-        "SELECT e.id, e.type, e.topic, e.payload AS payload, e.audience_topics "
-        "FROM event e WHERE e.organisation_id = ? AND e.id > ? ORDER BY e.id LIMIT ?"
+        "SELECT e.id, e.type, e.topic, e.payload AS payload, e.audience_topics, "
+        "COALESCE((SELECT a.n FROM access_epoch a WHERE a.organisation_id = ?1), 0) AS epoch "
+        "FROM event e WHERE e.organisation_id = ?1 AND e.id > ?2 ORDER BY e.id LIMIT ?3"
     ),
 }
 
@@ -207,11 +209,24 @@ async def organisation_events_after(
     """Every event of an organisation with id > `after`, oldest first, at most `limit`, with
     their audiences (for the live feed of a process): one statement, rows read as they come
     (the feed reads every event of every organisation with live subscribers: no models)."""
+    return (await organisation_batch_after(organisation_id, after, limit)).events
+
+
+class EventBatch(NamedTuple):
+    """Events read together, with the organisation's access epoch (`models.AccessEpoch`) as
+    of the same snapshot (0 when it never moved; None when there are no events)."""
+
+    events: list[StoredEvent]
+    epoch: int | None
+
+
+async def organisation_batch_after(organisation_id: int, after: int, limit: int) -> EventBatch:
+    """`organisation_events_after` with the access epoch read in the same statement."""
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
     _, rows = await connection.execute_query(_FEED_SQL[postgres], [organisation_id, after, limit])
     loads = orjson.loads
-    return [
+    events = [
         StoredEvent(
             row[0],
             row[1],
@@ -222,6 +237,7 @@ async def organisation_events_after(
         )
         for row in rows
     ]
+    return EventBatch(events, rows[0][5] if rows else None)
 
 
 async def latest_event_id(organisation_id: int) -> int:
