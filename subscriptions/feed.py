@@ -49,10 +49,11 @@ logger = logging.getLogger(__name__)
 K = TypeVar("K")
 V = TypeVar("V")
 
-# Events per read. Each batch costs three statements and work that does not grow with it (the
-# statements' own cost, the organisation's rows): in a rush of events, 2,000 a batch took
-# ~10% less of the machine per delivery than 500 (bench.live_delivery); a quiet feed reads
-# what is there, so the size only matters in a rush. A batch with what it loads is ~2 MB.
+# Events per read. Each batch costs up to three statements and work that does not grow with
+# it (the statements' own cost, the organisation's rows): in a rush of events, 2,000 a batch
+# took ~10% less of the machine per delivery than 500 (bench.live_delivery); a quiet feed
+# reads what is there, so the size only matters in a rush. A batch with what it loads is
+# ~2 MB.
 _READ_BATCH = 2000
 _RETRY_SECONDS = 0.5
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from tortoise.transactions import in_transaction
 
+from models import Event
 from services import clock
 from services.events import (
     DomainEvent,
+    audience_text,
     events_after,
     latest_event_id,
     mark_published,
@@ -102,3 +105,19 @@ async def test_the_feed_reads_every_event_of_its_organisation_with_payload_and_a
     assert everything[0].audience == ("child:7", "group:2")
     assert everything[0].topics == ("conversation:1", "child:7", "group:2")
     assert everything[1].audience == ()
+
+
+async def test_an_event_keeps_its_audience_topics_on_its_own_row(db):
+    # given an event addressed to two further topics, given unsorted and once twice
+    org = await factories.organisation()
+    event_id = await put(org.id, "conversation:1", audience=("group:2", "child:7", "group:2"))
+    # then its row holds them sorted, once each, as the live feed reads them
+    row = await Event.get(id=event_id)
+    assert row.audience_topics == "child:7 group:2"
+
+
+def test_a_topic_with_whitespace_is_refused_for_the_audience_row():
+    # when a topic holds a space, then it is refused (the row separates topics by spaces)
+    with pytest.raises(ValueError):
+        audience_text(["child:7", "group 2"])
+    assert audience_text([]) == ""
