@@ -125,8 +125,15 @@ def check_password_strength(password: str) -> None:
 
 
 async def revoke_all_sessions(user_id: int) -> int:
-    """Log the user out everywhere (after a password reset); the number of sessions ended."""
-    return await Session.filter(user_id=user_id, revoked_at=None).update(revoked_at=clock.now())
+    """Log the user out everywhere (after a password reset); the number of sessions ended.
+
+    Counted by the sessions locked and revoked, not by the update's count of changed rows:
+    on SQLite that count includes the rows the access-epoch triggers write."""
+    async with in_transaction():
+        standing = await Session.filter(user_id=user_id, revoked_at=None).select_for_update()
+        if standing:
+            await Session.filter(id__in=[s.id for s in standing]).update(revoked_at=clock.now())
+    return len(standing)
 
 
 async def authenticate(token: str) -> Principal | None:
