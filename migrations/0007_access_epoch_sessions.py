@@ -2,7 +2,7 @@
 
 A live connection may receive only while its session stands: not revoked, not expired, its
 user active. The live feed keeps the sessions it found standing while the organisation's
-epoch stays the same (`services.auth.KeptSessions`), so every write that could end one
+epoch stays the same (`services.kept_sessions.KeptSessions`), so every write that could end one
 moves the number: a session revoked, deleted while not revoked, its expiry or user changed;
 a user deactivated, deleted or moved to another organisation. (A session that merely runs
 out is told by its expiry, which is kept with it.)
@@ -14,14 +14,12 @@ from tortoise.migrations import operations as ops
 _SESSION_ORG = "(SELECT u.organisation_id FROM app_user u WHERE u.id = {row}.user_id)"
 
 _POSTGRES = [
-    """
+    f"""
 CREATE FUNCTION ouderlink_session_access() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM ouderlink_bump_access_epoch(
-    (SELECT u.organisation_id FROM app_user u WHERE u.id = OLD.user_id));
+  PERFORM ouderlink_bump_access_epoch({_SESSION_ORG.format(row="OLD")});
   IF TG_OP = 'UPDATE' THEN
-    PERFORM ouderlink_bump_access_epoch(
-      (SELECT u.organisation_id FROM app_user u WHERE u.id = NEW.user_id));
+    PERFORM ouderlink_bump_access_epoch({_SESSION_ORG.format(row="NEW")});
   END IF;
   RETURN NULL;
 END
