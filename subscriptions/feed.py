@@ -49,12 +49,13 @@ logger = logging.getLogger(__name__)
 K = TypeVar("K")
 V = TypeVar("V")
 
-# Events per read. Each batch costs up to three statements and work that does not grow with
-# it (the statements' own cost, the organisation's rows): in a rush of events, 2,000 a batch
-# took ~10% less of the machine per delivery than 500 (bench.live_delivery); a quiet feed
-# reads what is there, so the size only matters in a rush. A batch with what it loads is
-# ~2 MB.
-_READ_BATCH = 2000
+# Events per read, at most. Each batch costs up to three statements and work that does not
+# grow with it (the statements' own cost, the organisation's rows): in a rush of events,
+# 1,000-2,000 a batch took less of the machine per delivery than 500 (bench.live_delivery); a
+# quiet feed reads what is there, so the size only matters in a rush. Never more than
+# BROADCAST_QUEUE_SIZE (`_batch_size`): a subscriber handed a whole batch at once, as a
+# dashboard following every event is, must not count as too slow for that alone.
+_MAX_READ_BATCH = 2000
 _RETRY_SECONDS = 0.5
 
 
@@ -313,7 +314,7 @@ class Feed:
             while True:
                 total += len(read.events)
                 following = None
-                if len(read.events) == _READ_BATCH:
+                if len(read.events) == _batch_size():
                     read = await self._read(self.last)
                     following = self._start(read, direct)
                 batch, preparing = current
@@ -342,10 +343,14 @@ class Feed:
         """The next batch of the organisation's events, retried until the table answers."""
         while True:
             try:
-                return await organisation_batch_after(self.organisation_id, after, _READ_BATCH)
+                return await organisation_batch_after(self.organisation_id, after, _batch_size())
             except Exception:
                 logger.exception("event feed could not read the event table; retrying")
                 await asyncio.sleep(_RETRY_SECONDS)
+
+
+def _batch_size() -> int:
+    return max(1, min(_MAX_READ_BATCH, settings.BROADCAST_QUEUE_SIZE))
 
 
 _feeds: dict[int, Feed] = {}

@@ -96,6 +96,30 @@ async def test_a_tap_that_falls_behind_is_told_so(db, app, monkeypatch):
         await tap.close()
 
 
+async def test_a_rush_larger_than_the_queue_is_read_in_batches_that_fit_it(db, app, monkeypatch):
+    # given a tap that takes its events as they come, with room for three
+    monkeypatch.setattr(settings, "BROADCAST_QUEUE_SIZE", 3)
+    t = await factories.tenant()
+    too_slow: list[bool] = []
+    tap = await feed.tap(
+        t.org.id,
+        frozenset({"child:1"}),
+        frozenset({"test.happened"}),
+        1,
+        lambda: too_slow.append(True),
+    )
+    try:
+        # when ten events are committed at once and the last one wakes the feed
+        async with in_transaction() as conn:
+            stored = [await record(event(t.org.id, "child:1"), conn) for _ in range(10)]
+        await hub.publisher().publish(stored[-1])
+        # then it gets all ten, in id order, and is never told it is too slow
+        assert [e.id for e in await received(tap, 10)] == [e.id for e in stored]
+        assert not too_slow
+    finally:
+        await tap.close()
+
+
 class RecordingSink:
     """Stands where a direct delivery (subscriptions.direct.Delivery) sits on a tap: what the
     feed's pipeline loads for it per batch, and what it is handed, in order."""
@@ -131,7 +155,7 @@ async def test_a_burst_longer_than_a_batch_is_sent_in_order_once_batch_by_batch(
     db, app, monkeypatch
 ):
     # given a direct receiver on a feed that reads three events at a time
-    monkeypatch.setattr(feed, "_READ_BATCH", 3)
+    monkeypatch.setattr(feed, "_MAX_READ_BATCH", 3)
     t = await factories.tenant()
     await factories.token_for(t.parent)
     session = await Session.filter(user_id=t.parent.id).first()
