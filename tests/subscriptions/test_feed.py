@@ -71,18 +71,25 @@ async def test_each_tap_gets_the_events_of_its_topics_and_types_once_in_order(db
         await groups.close()
 
 
-async def test_a_tap_that_falls_behind_is_told_so(db, app, monkeypatch):
-    # given a tap whose subscription does not take its events
-    monkeypatch.setattr(settings, "BROADCAST_QUEUE_SIZE", 2)
-    t = await factories.tenant()
+async def watched_tap(organisation_id: int) -> tuple[feed.Tap, list[bool]]:
+    """A tap on child:1 for `test.happened`, and the list it appends to when told it is too
+    slow."""
     too_slow: list[bool] = []
     tap = await feed.tap(
-        t.org.id,
+        organisation_id,
         frozenset({"child:1"}),
         frozenset({"test.happened"}),
         1,
         lambda: too_slow.append(True),
     )
+    return tap, too_slow
+
+
+async def test_a_tap_that_falls_behind_is_told_so(db, app, monkeypatch):
+    # given a tap whose subscription does not take its events
+    monkeypatch.setattr(settings, "BROADCAST_QUEUE_SIZE", 2)
+    t = await factories.tenant()
+    tap, too_slow = await watched_tap(t.org.id)
     try:
         # when three events arrive
         for _ in range(3):
@@ -100,14 +107,7 @@ async def test_a_rush_larger_than_the_queue_is_read_in_batches_that_fit_it(db, a
     # given a tap that takes its events as they come, with room for three
     monkeypatch.setattr(settings, "BROADCAST_QUEUE_SIZE", 3)
     t = await factories.tenant()
-    too_slow: list[bool] = []
-    tap = await feed.tap(
-        t.org.id,
-        frozenset({"child:1"}),
-        frozenset({"test.happened"}),
-        1,
-        lambda: too_slow.append(True),
-    )
+    tap, too_slow = await watched_tap(t.org.id)
     try:
         # when ten events are committed at once and the last one wakes the feed
         async with in_transaction() as conn:
