@@ -203,15 +203,6 @@ def audience_text(topics: Iterable[str]) -> str:
     return " ".join(found)
 
 
-async def organisation_events_after(
-    organisation_id: int, after: int, limit: int = 500
-) -> list[StoredEvent]:
-    """Every event of an organisation with id > `after`, oldest first, at most `limit`, with
-    their audiences (for the live feed of a process): one statement, rows read as they come
-    (the feed reads every event of every organisation with live subscribers: no models)."""
-    return (await organisation_batch_after(organisation_id, after, limit)).events
-
-
 class EventBatch(NamedTuple):
     """Events read together, with the organisation's access epoch (`models.AccessEpoch`) as
     of the same snapshot (0 when it never moved; None when there are no events)."""
@@ -220,8 +211,13 @@ class EventBatch(NamedTuple):
     epoch: int | None
 
 
-async def organisation_batch_after(organisation_id: int, after: int, limit: int) -> EventBatch:
-    """`organisation_events_after` with the access epoch read in the same statement."""
+async def organisation_batch_after(
+    organisation_id: int, after: int, limit: int = 500
+) -> EventBatch:
+    """Every event of an organisation with id > `after`, oldest first, at most `limit`, with
+    their audiences, and the access epoch as of the same snapshot (for the live feed of a
+    process): one statement, rows read as they come (the feed reads every event of every
+    organisation with live subscribers: no models)."""
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
     _, rows = await connection.execute_query(_FEED_SQL[postgres], [organisation_id, after, limit])

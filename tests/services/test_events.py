@@ -16,7 +16,7 @@ from services.events import (
     events_after,
     latest_event_id,
     mark_published,
-    organisation_events_after,
+    organisation_batch_after,
     record,
     unpublished_events,
 )
@@ -96,12 +96,12 @@ async def test_the_feed_reads_every_event_of_its_organisation_with_payload_and_a
     second = await put(org.id, "child:7", "y")
     third = await put(org.id, "child:8")
     # when the feed reads after the first, at most two
-    found = await organisation_events_after(org.id, first, limit=2)
+    found = (await organisation_batch_after(org.id, first, limit=2)).events
     # then it gets the organisation's next two, oldest first, each whole
     assert [e.id for e in found] == [second, third]
     assert (found[0].type, found[0].topic, found[0].payload) == ("y", "child:7", {"n": 1})
     assert found[0].organisation_id == org.id
-    everything = await organisation_events_after(org.id, 0)
+    everything = (await organisation_batch_after(org.id, 0)).events
     assert everything[0].audience == ("child:7", "group:2")
     assert everything[0].topics == ("conversation:1", "child:7", "group:2")
     assert everything[1].audience == ()
