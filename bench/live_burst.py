@@ -87,23 +87,25 @@ async def burst(
     finally:
         await conn.close()
     on_commit()
-    # Wake-ups as the publisher sends them (one PUBLISH per event on the organisation's feed
-    # channel), written as RESP on one connection without waiting for each reply: a Python
-    # client publishing 10,000 messages took seconds of this machine's CPU away from the
-    # servers being measured.
+    # Wake-ups as the publisher sends them: one PUBLISH per event on the organisation's feed
+    # channel, the same commands Redis would get from many senders. They are written to one
+    # connection in one write, and their replies are read after that. Writing them one by
+    # one cost this process about 13 µs of CPU per event on this machine, at the same time as
+    # the servers being measured.
     channel = f"{channel_prefix}organisation-events:{organisation_id}"
     connection = await resp.RespConnection.open(redis_url, "ouderlink-bench-burst")
     try:
-        for event in events:
-            message = {
-                "id": event["id"],
-                "type": "message.added",
-                "topic": event["topic"],
-                "organisation_id": organisation_id,
-            }
-            connection.send("PUBLISH", channel, json.dumps(message, separators=(",", ":")))
+        sent = connection.send_all(
+            (
+                "PUBLISH",
+                channel,
+                f'{{"id":{event["id"]},"type":"message.added","topic":"{event["topic"]}",'
+                f'"organisation_id":{organisation_id}}}',
+            )
+            for event in events
+        )
         received = 0
-        while received < len(events):  # every PUBLISH answered
+        while received < sent:  # every PUBLISH answered
             received += len(await connection.replies())
     finally:
         connection.close()

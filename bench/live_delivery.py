@@ -90,8 +90,14 @@ def rss_kib(pid: int) -> int:
 
 
 def cpu_seconds(pid: int) -> float:
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """User and system (kernel) CPU seconds of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 SERVICES = ("postgres", "redis-server")
@@ -609,6 +615,7 @@ async def run(args: argparse.Namespace) -> None:
         for round_ in range(args.bursts):
             await clients.ask("reset")
             cpu = server_cpu(servers)
+            kernel = sum(cpu_split(s.process.pid)[1] for s in servers)
             services = services_cpu()
             client_cpu = sum(c for _, _, c in await clients.ask("stats"))
             if args.profile:
@@ -630,6 +637,7 @@ async def run(args: argparse.Namespace) -> None:
             if len(latencies) != sent * GUARDIANS_PER_CHILD:
                 raise AssertionError(f"{len(latencies)} deliveries of {sent} messages")
             used = server_cpu(servers) - cpu
+            kernel = sum(cpu_split(s.process.pid)[1] for s in servers) - kernel
             after = services_cpu()
             window = services_used(at_commit["services"], after)
             services = services_used(services, after)
@@ -645,7 +653,8 @@ async def run(args: argparse.Namespace) -> None:
             print(f"[burst {round_ + 1}] latency commit->receipt: {latency_line(latencies)}")
             print(
                 f"[burst {round_ + 1}] server CPU {used:.1f}s = "
-                f"{used / len(latencies) * 1e6:.0f} µs per delivery; client CPU "
+                f"{used / len(latencies) * 1e6:.0f} µs per delivery "
+                f"({kernel / len(latencies) * 1e6:.0f} µs of it in the kernel); client CPU "
                 f"{client_after - client_cpu:.1f}s over {processes} processes "
                 f"({(client_after - client_cpu) / elapsed / processes * 100:.0f}% of a core each)"
             )

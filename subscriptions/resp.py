@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -98,6 +99,13 @@ class RespConnection:
     def send(self, *args: str) -> None:
         """Write a command (its reply comes with the others)."""
         self._writer.write(encode(*args))
+
+    def send_all(self, commands: Iterable[Sequence[str]]) -> int:
+        """Write several commands at once, in one write (their replies come in order);
+        returns how many there were."""
+        encoded = [encode(*command) for command in commands]
+        self._writer.write(b"".join(encoded))
+        return len(encoded)
 
     async def reply(self) -> Any:
         """The next single reply."""
