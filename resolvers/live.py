@@ -134,18 +134,24 @@ class _DeliveredEdge:
 
 
 async def _shared_messages(
-    organisation_id: int, events: list[StoredEvent], kept: dict[Any, Any]
+    organisation_id: int, events: list[StoredEvent], kept: dict[Any, Any], uses: frozenset[str]
 ) -> dict[int, tuple[MessageAudience, _DeliveredMessage]]:
     """Direct delivery: per event, the message with who may read it and its node (the
-    author and conversation are made only if the selection asks, through `prepared`); who
-    may read each conversation is kept between the feed's batches (`KeptReaders`)."""
+    author and conversation are made only if the selection asks, through `prepared`; the
+    authors are read only then, attachments never: no projection shows them); who may read
+    each conversation is kept between the feed's batches (`KeptReaders`)."""
     ids = [int(event.payload["message_id"]) for event in events]
     readers = kept.get(KeptReaders)
     if readers is None:
         readers = kept[KeptReaders] = KeptReaders()
     conversation_ids = [event.payload.get("conversation_id") for event in events]
     audiences = await message_audiences(
-        organisation_id, ids, readers, [int(c) for c in conversation_ids if c is not None]
+        organisation_id,
+        ids,
+        readers,
+        [int(c) for c in conversation_ids if c is not None],
+        authors="Message.author" in uses,
+        attachments=False,
     )
     found: dict[int, tuple[MessageAudience, _DeliveredMessage]] = {}
     for event in events:

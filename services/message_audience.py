@@ -27,20 +27,30 @@ from services.principal import Principal
 from services.sql_rows import Statement, columns, instances, moment
 
 
+class NotLoaded(LookupError):
+    """A part of the message that `message_audiences` was asked not to read."""
+
+
+# `MessageAudience`'s author row or attachments when they were not read.
+_NOT_READ: Any = object()
+
+
 class MessageAudience:
     """A message with what its readers need, and who may read it (as of when it was made).
 
     Built from the rows of one statement (compact: arrays of the models' columns); the
     Tortoise models (`message` with its conversation and author, as select_related leaves
     them) are made only when asked for: the live feed reads every message of a batch, and a
-    projected delivery needs only a few columns (`message_id`, `body`, `sent_at`, ...)."""
+    projected delivery needs only a few columns (`message_id`, `body`, `sent_at`, ...). The
+    author and the attachments may not have been read (`message_audiences(authors=False,
+    attachments=False)`): asking for them then raises `NotLoaded`."""
 
     __slots__ = (
+        "_attachments",
         "_author_row",
         "_conversation_row",
         "_message",
         "_row",
-        "attachments",
         "organisation_id",
         "parent_ids",
         "staff_ids",
@@ -59,7 +69,7 @@ class MessageAudience:
         self._conversation_row = conversation_row
         self._author_row = author_row
         self._message: Message | None = None
-        self.attachments = attachments
+        self._attachments = attachments
         self.organisation_id: int = conversation_row["organisation_id"]
         self.parent_ids = parent_ids
         self.staff_ids = staff_ids
@@ -86,19 +96,28 @@ class MessageAudience:
 
     @property
     def message(self) -> Message:
-        """The message model, with its conversation and author loaded."""
+        """The message model, with its conversation and (when read) its author loaded."""
         if self._message is None:
             (message,) = instances(Message, [self._row])
             (conversation,) = instances(Conversation, [self._conversation_row])
-            author = instances(User, [self._author_row])[0] if self._author_row else None
             object.__setattr__(message, "_conversation", conversation)
-            object.__setattr__(message, "_author", author)
+            if self._author_row is not _NOT_READ:
+                author = instances(User, [self._author_row])[0] if self._author_row else None
+                object.__setattr__(message, "_author", author)
             self._message = message
         return self._message
 
     @property
     def author(self) -> User | None:
+        if self._author_row is _NOT_READ:
+            raise NotLoaded(f"the author of message {self.message_id} was not read")
         return self.message.author  # type: ignore[no-any-return]
+
+    @property
+    def attachments(self) -> list[MediaFile]:
+        if self._attachments is _NOT_READ:
+            raise NotLoaded(f"the attachments of message {self.message_id} were not read")
+        return self._attachments  # type: ignore[no-any-return]
 
     @property
     def conversation(self) -> Conversation:
@@ -230,15 +249,18 @@ async def message_audience(organisation_id: int, message_id: int) -> MessageAudi
     return (await message_audiences(organisation_id, [message_id])).get(message_id)
 
 
-_AUDIENCE_SQL: dict[bool, str] = {}
+_AUDIENCE_SQL: dict[tuple[bool, bool, bool], str] = {}
+_NONE = "'[]'"  # a part not read: an empty JSON array
 
 
-def _audience_sql(sql: Statement) -> str:
+def _audience_sql(sql: Statement, authors: bool = True, attachments: bool = True) -> str:
     """One statement for everything `message_audiences` needs (its text is the same for any
     number of messages: the ids are one parameter). The messages and their conversations
     are read once (WITH clauses) and the rest is found from them by index; readers only for
-    the conversations not in `:known`, or for all when the access epoch is not `:epoch`."""
-    found = _AUDIENCE_SQL.get(sql.postgres)
+    the conversations not in `:known`, or for all when the access epoch is not `:epoch`;
+    the authors' rows and the attachments only when asked for."""
+    key = (sql.postgres, authors, attachments)
+    found = _AUDIENCE_SQL.get(key)
     if found is not None:
         return found
     text = (
@@ -261,7 +283,13 @@ def _audience_sql(sql: Statement) -> str:
         + " AS messages, "
         + sql.rows(Conversation, "1 = 1", source="conv")
         + " AS conversations, "
-        + sql.rows(User, sql.in_rows_of("t.id", "SELECT DISTINCT author_id FROM msg"), compact=True)
+        + (
+            sql.rows(
+                User, sql.in_rows_of("t.id", "SELECT DISTINCT author_id FROM msg"), compact=True
+            )
+            if authors
+            else _NONE
+        )
         + " AS authors, "
         + sql.rows(Organisation, "t.id = :org")
         + " AS organisations, "
@@ -292,21 +320,29 @@ def _audience_sql(sql: Statement) -> str:
             "user_id, group_id, start_date",
         )
         + " AS assignments, "
-        + sql.rows(
-            MediaFile,
-            "t.id IN (SELECT ma.media_id FROM message_attachment ma"
-            " WHERE ma.message_id IN (SELECT id FROM msg))",
+        + (
+            sql.rows(
+                MediaFile,
+                "t.id IN (SELECT ma.media_id FROM message_attachment ma"
+                " WHERE ma.message_id IN (SELECT id FROM msg))",
+            )
+            if attachments
+            else _NONE
         )
         + " AS media, "
-        + sql.tuples(
-            "SELECT ma.id, ma.message_id, ma.media_id FROM message_attachment ma"
-            " WHERE ma.message_id IN (SELECT id FROM msg)",
-            ["id", "message_id", "media_id"],
-            "id",
+        + (
+            sql.tuples(
+                "SELECT ma.id, ma.message_id, ma.media_id FROM message_attachment ma"
+                " WHERE ma.message_id IN (SELECT id FROM msg)",
+                ["id", "message_id", "media_id"],
+                "id",
+            )
+            if attachments
+            else _NONE
         )
         + " AS links"
     )
-    _AUDIENCE_SQL[sql.postgres] = text
+    _AUDIENCE_SQL[key] = text
     return text
 
 
@@ -335,13 +371,18 @@ async def message_audiences(
     message_ids: Sequence[int],
     kept: KeptReaders | None = None,
     conversation_ids: Iterable[int] | None = None,
+    *,
+    authors: bool = True,
+    attachments: bool = True,
 ) -> dict[int, MessageAudience]:
     """`message_audience` for many messages at once: one statement however many there are
     (the live feed asks for every message of a batch); messages not in the organisation are
     left out. With `kept`, readers found are kept there and those still valid reused;
     `conversation_ids`, the messages' conversations as far as the caller knows them (event
     payloads), limits what is looked up among the kept (a message of another conversation
-    has its readers found afresh)."""
+    has its readers found afresh). Without `authors` or `attachments`, those are not read
+    (a live delivery whose selection shows neither: the statement's costliest parts after
+    the messages themselves); asking a `MessageAudience` for them raises `NotLoaded`."""
     if not message_ids:
         return {}
     if _U_ID < 0:
@@ -351,7 +392,7 @@ async def message_audiences(
     epoch = kept.epoch if known and kept.epoch is not None else -1  # (with `known`: no await)
     sql = Statement()
     row = await sql.fetch_row(
-        _audience_sql(sql),
+        _audience_sql(sql, authors, attachments),
         {
             "ids": sorted(set(message_ids)),
             "org": organisation_id,
@@ -367,7 +408,7 @@ async def message_audiences(
     days = _days(organisation.timezone)
     fresh = _readers(organisation, days, row)
     kept.keep(row["epoch"], organisation.timezone, days, fresh)
-    authors = {u[_U_ID]: u for u in row["authors"]}
+    by_id = {u[_U_ID]: u for u in row["authors"]}
     media = {f.id: f for f in instances(MediaFile, row["media"])}
     files: dict[int, list[MediaFile]] = {}
     for _, message_id, media_id in row["links"]:
@@ -380,8 +421,8 @@ async def message_audiences(
         found[message[_M_ID]] = MessageAudience(
             message,
             readers.conversation,
-            authors.get(message[_M_AUTHOR]),
-            files.get(message[_M_ID], []),
+            by_id.get(message[_M_AUTHOR]) if authors else _NOT_READ,
+            files.get(message[_M_ID], []) if attachments else _NOT_READ,
             readers.parent_ids,
             readers.staff_ids,
         )

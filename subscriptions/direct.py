@@ -71,14 +71,18 @@ counters = Counters()
 
 @dataclass(frozen=True, eq=False, slots=True)
 class DirectForm(Generic[S]):
-    """How a live field delivers without a task: `share(organisation, events, kept)` loads
-    what every receiver of the events needs, once (event id -> shared value; missing: nobody
-    gets it), and may keep things in `kept` for the feed's next batches (`Feed.kept`);
+    """How a live field delivers without a task: `share(organisation, events, kept, uses)`
+    loads what every receiver of the events needs, once (event id -> shared value; missing:
+    nobody gets it), and may keep things in `kept` for the feed's next batches (`Feed.kept`);
+    `uses` names the `prepared` fields the receivers' selections read (what else they need
+    is the same for all: the rest of `share`'s work does not depend on it);
     `allows(shared, principal)` says whether this viewer may have it (no I/O);
     `root(event, shared)` is the value the selection is projected from (the same for every
     viewer); `prepared` reads fields whose resolvers would load what `share` loaded."""
 
-    share: Callable[[int, list[StoredEvent], dict[Any, Any]], Awaitable[Mapping[int, S]]]
+    share: Callable[
+        [int, list[StoredEvent], dict[Any, Any], frozenset[str]], Awaitable[Mapping[int, S]]
+    ]
     allows: Callable[[S, Any], bool]
     root: Callable[[StoredEvent, S], Any]
     prepared: Mapping[str, Callable[[Any], Any]]
@@ -179,7 +183,9 @@ class Delivery:
         """Events read for this subscription alone (replay, catching up)."""
         if not await auth.session_is_live(self.principal.session_id):
             raise _Ended("Session ended")
-        shared = await self.form.share(self.principal.organisation_id, events, self.tap.kept)
+        shared = await self.form.share(
+            self.principal.organisation_id, events, self.tap.kept, self.projection.uses
+        )
         for event in events:
             self.send(event, shared.get(event.id), None)
 
@@ -430,10 +436,14 @@ async def prepare(organisation_id: int, batch: Batch, kept: dict[Any, Any]) -> P
     Awaiting it may overlap the feed's next read."""
     pairs = batch.direct
     wanted: dict[DirectForm[Any], dict[int, StoredEvent]] = {}
+    projections: dict[DirectForm[Any], set[Projection]] = {}
     for event, tap in pairs:
-        if tap.sink is not None:
-            wanted.setdefault(tap.sink.form, {})[event.id] = event
+        sink = tap.sink
+        if sink is not None:
+            wanted.setdefault(sink.form, {})[event.id] = event
+            projections.setdefault(sink.form, set()).add(sink.projection)
     forms = list(wanted)
+    uses = {f: frozenset().union(*(p.uses for p in projections[f])) for f in forms}
     for attempt in range(_ATTEMPTS):
         try:
             sessions = (
@@ -442,7 +452,8 @@ async def prepare(organisation_id: int, batch: Batch, kept: dict[Any, Any]) -> P
                 else auth.live_sessions(batch.session_ids)
             )
             found = await asyncio.gather(
-                sessions, *(f.share(organisation_id, list(wanted[f].values()), kept) for f in forms)
+                sessions,
+                *(f.share(organisation_id, list(wanted[f].values()), kept, uses[f]) for f in forms),
             )
             return Prepared(found[0], dict(zip(forms, found[1:], strict=True)))
         except Exception:

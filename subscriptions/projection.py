@@ -24,7 +24,7 @@ that breaks the schema at render time (null in a non-null field) raises `Project
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from keyword import iskeyword
 from operator import attrgetter
 from typing import Any
@@ -62,13 +62,16 @@ class ProjectionError(Exception):
 
 
 class Projection:
-    """A compiled selection of one root field: `render(value)` is the payload's JSON text."""
+    """A compiled selection of one root field: `render(value)` is the payload's JSON text;
+    `uses`, the names of the `prepared` fields its selection reads (what its delivery must
+    load beforehand)."""
 
-    __slots__ = ("_convert", "key")
+    __slots__ = ("_convert", "key", "uses")
 
-    def __init__(self, key: str, convert: Convert) -> None:
+    def __init__(self, key: str, convert: Convert, uses: frozenset[str] = frozenset()) -> None:
         self.key = key
         self._convert = convert
+        self.uses = uses
 
     def render(self, value: Any) -> str:
         return _dumps({"data": {self.key: self._convert(value)}})
@@ -84,10 +87,30 @@ def compile_projection(
     needs graphql-core (see the module docstring)."""
     if node.directives:
         return None
-    convert = _converter(field_type, node.selection_set, fragments, prepared)
+    used: set[str] = set()
+    convert = _converter(field_type, node.selection_set, fragments, _Noting(prepared, used))
     if convert is None:
         return None
-    return Projection((node.alias or node.name).value, convert)
+    return Projection((node.alias or node.name).value, convert, frozenset(used))
+
+
+class _Noting(Mapping[str, Callable[[Any], Any]]):
+    """`prepared`, noting in `used` every name the compiler takes from it."""
+
+    def __init__(self, prepared: Prepared, used: set[str]) -> None:
+        self._prepared = prepared
+        self._used = used
+
+    def __getitem__(self, name: str) -> Callable[[Any], Any]:
+        found = self._prepared[name]
+        self._used.add(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._prepared)
+
+    def __len__(self) -> int:
+        return len(self._prepared)
 
 
 def _converter(

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from models import Guardianship, Organisation, Placement, Role, StaffAssignment, User
 from services import clock, conversations, messaging
 from services.events import NullPublisher
-from services.message_audience import KeptReaders, message_audience, message_audiences
+from services.message_audience import (
+    KeptReaders,
+    NotLoaded,
+    message_audience,
+    message_audiences,
+)
 from services.principal import Principal
 from tests import factories
+from tests.sql_counter import count_sql
 
 NULL = NullPublisher()
 
@@ -219,3 +227,32 @@ async def test_readers_kept_for_one_organisation_never_answer_for_another(db):
     found = await message_audiences(other.org.id, theirs, kept)
     assert readers_of(found) == readers_of(await message_audiences(other.org.id, theirs))
     assert not found[theirs[0]].allows(principal_of(t.parent))
+
+
+async def test_a_caller_that_shows_no_author_or_attachment_does_not_have_them_read(db):
+    # given messages in several conversations
+    t = await factories.tenant()
+    ids = await messages_of(t)
+    full = await message_audiences(t.org.id, ids)
+    # when they are read without authors and attachments
+    with count_sql() as log:
+        lean = await message_audiences(t.org.id, ids, authors=False, attachments=False)
+    # then the statement reads neither table, and everything else is the same
+    (statement,) = log.statements
+    assert "app_user" not in statement.split(" AS conversations")[1]
+    assert "message_attachment" not in statement
+    assert readers_of(lean) == readers_of(full)
+    audience = lean[ids[0]]
+    assert (audience.message_id, audience.body, audience.sent_at) == (
+        full[ids[0]].message_id,
+        full[ids[0]].body,
+        full[ids[0]].sent_at,
+    )
+    assert audience.conversation.id == full[ids[0]].conversation.id
+    # and asking for what was not read is an error, not a message without an author
+    with pytest.raises(NotLoaded):
+        _ = audience.author
+    with pytest.raises(NotLoaded):
+        _ = audience.attachments
+    assert full[ids[0]].author is not None
+    assert full[ids[0]].attachments == []

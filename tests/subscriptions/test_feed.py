@@ -128,13 +128,15 @@ class RecordingSink:
         self.shared_batches: list[list[int]] = []
         self.sent: list[int] = []
         from subscriptions.direct import DirectForm  # (imported with the schema, not before)
+        from subscriptions.projection import Projection
 
         self.form = DirectForm(
             share=self.share, allows=lambda shared, principal: True, root=None, prepared={}
         )
+        self.projection = Projection("recorded", lambda value: value)
 
     async def share(
-        self, organisation_id: int, events: list[StoredEvent], kept: dict
+        self, organisation_id: int, events: list[StoredEvent], kept: dict, uses: frozenset[str]
     ) -> dict[int, int]:
         self.shared_batches.append([e.id for e in events])
         await asyncio.sleep(0.01)  # (the next batch is read meanwhile)

@@ -49,13 +49,13 @@ class Query:
 SCHEMA = strawberry.Schema(query=Query)
 
 
-def compiled(document: str):
+def compiled(document: str, prepared=None):
     parsed = parse(document)
     operation = next(d for d in parsed.definitions if isinstance(d, OperationDefinitionNode))
     fragments = {d.name.value: d for d in parsed.definitions if hasattr(d, "type_condition")}
     node = operation.selection_set.selections[0]
     field = SCHEMA._schema.query_type.fields[node.name.value]
-    return compile_projection(field.type, node, fragments, {})
+    return compile_projection(field.type, node, fragments, prepared or {})
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,20 @@ def test_null_in_a_non_null_field_is_an_error_not_a_wrong_answer():
         projection.render(Item(name=None, note=None, count=1, tags=[]))
     with pytest.raises(ProjectionError, match="Item!"):
         projection.render(None)
+
+
+def test_a_projection_names_the_prepared_fields_its_selection_reads():
+    # given fields whose values its delivery prepares
+    prepared = {"Item.tags": lambda item: item.tags, "Item.shout": lambda item: "PREPARED"}
+    # when selections with and without them are compiled
+    with_tags = compiled(
+        "{ item { name ...Tagged } } fragment Tagged on Item { tags { label } }", prepared
+    )
+    without = compiled("{ item { name count } }", prepared)
+    # then each names what it reads (and renders the prepared value)
+    assert with_tags.uses == {"Item.tags"}
+    assert without.uses == frozenset()
+    assert (
+        compiled("{ item { shout } }", prepared).render(ITEM)
+        == '{"data":{"item":{"shout":"PREPARED"}}}'
+    )
