@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 
 from subscriptions.broadcast import Broadcast, Subscriber, SubscriberTooSlow
 from subscriptions.redis_backend import RESUBSCRIBED, BroadcastUnavailable, RedisBackend
+from subscriptions.resp import RespConnection
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 TIMEOUT = 10
@@ -568,3 +569,25 @@ async def test_a_wrong_password_is_a_clear_broadcast_unavailable(
         # when / then
         with pytest.raises(BroadcastUnavailable, match=r"WRONGPASS|invalid username-password"):
             await backend.connect()
+
+
+async def test_commands_written_at_once_are_each_carried_out_in_order(
+    open_broadcast: OpenBroadcast,
+) -> None:
+    # given a subscriber on a channel
+    channel = f"test-send-all-{uuid.uuid4().hex}"
+    broadcast = await open_broadcast()
+    async with broadcast.subscribe(channel) as subscriber:
+        connection = await RespConnection.open(REDIS_URL, f"test-{uuid.uuid4().hex}")
+        try:
+            # when three PUBLISH commands go out in one write
+            sent = connection.send_all(("PUBLISH", channel, f"m{n}") for n in range(3))
+            replies: list[Any] = []
+            while len(replies) < sent:
+                replies += await asyncio.wait_for(connection.replies(), TIMEOUT)
+        finally:
+            connection.close()
+        # then each was answered (one subscriber heard it), and arrived in order
+        assert (sent, replies) == (3, [1, 1, 1])
+        received = [await asyncio.wait_for(subscriber.get(), TIMEOUT) for _ in range(3)]
+        assert [event.message for event in received] == ["m0", "m1", "m2"]
