@@ -31,6 +31,7 @@ from services.messaging import MESSAGE_ADDED
 from subscriptions.direct import DirectForm
 from subscriptions.feed import SharedLoader
 from subscriptions.live import LiveScope, event_cursor, live_events
+from subscriptions.projection import Serialized
 from subscriptions.shared_execution import mark
 
 # What a message delivery shows the same to every viewer allowed to read it (everything else,
@@ -115,8 +116,9 @@ class _DeliveredMessage:
         return self.delivered.body
 
     @property
-    def sent_at(self) -> datetime:
-        return self.delivered.sent_at
+    def sent_at(self) -> datetime | Serialized:
+        text = self.delivered.sent_at_text  # (written as it is: no parsing and writing again)
+        return Serialized(text) if text is not None else self.delivered.sent_at
 
 
 class _DeliveredEdge:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from models import Conversation, MediaFile, Message, Organisation, User
 from services import clock
 from services.principal import Principal
-from services.sql_rows import Statement, columns, instances, moment
+from services.sql_rows import Statement, columns, instances, moment, utc_iso_text
 
 
 class NotLoaded(LookupError):
@@ -93,6 +93,12 @@ class MessageAudience:
     @property
     def sent_at(self) -> datetime:
         return moment(self._row[_M_SENT_AT])  # type: ignore[no-any-return]
+
+    @property
+    def sent_at_text(self) -> str | None:
+        """`sent_at.isoformat()`, when the row holds it as PostgreSQL writes it in UTC (read
+        without parsing: `sql_rows.utc_iso_text`); None otherwise."""
+        return utc_iso_text(self._row[_M_SENT_AT])
 
     @property
     def message(self) -> Message:

@@ -147,6 +147,28 @@ def moment(value: Any) -> Any:
     return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def utc_iso_text(value: Any) -> str | None:
+    """What `moment(value).isoformat()` gives, without parsing, for a timestamp as
+    PostgreSQL writes it in JSON in UTC (`2026-11-29T18:12:17.12+00:00`: the fraction's
+    trailing zeros dropped, none when it is zero); None for any other form (SQLite's text,
+    another offset, a year outside 1000-9999): then parse it. (~0.3 µs against ~1.5 µs for
+    parsing and writing it again: a live delivery writes one per message.)"""
+    if (
+        value.__class__ is not str
+        or len(value) < 25
+        or value[10] != "T"
+        or value[19] not in ".+"
+        or not value.endswith("+00:00")
+    ):
+        return None
+    if value[19] == "+":
+        return value if len(value) == 25 else None
+    fraction = value[20:-6]
+    if not 1 <= len(fraction) <= 6 or not fraction.isdigit():
+        return None
+    return value[:20] + fraction.ljust(6, "0") + "+00:00"
+
+
 def _day(value: Any) -> Any:
     return date.fromisoformat(value[:10]) if isinstance(value, str) else value
 

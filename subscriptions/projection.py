@@ -134,7 +134,11 @@ def _converter(
     if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
         if selection is not None:
             return None
-        return _generated(scalar_expression(type_), {"serialize": type_.serialize}, required)
+        return _generated(
+            scalar_expression(type_, passes=True),
+            {"serialize": type_.serialize, "Serialized": Serialized},
+            required,
+        )
     if isinstance(type_, GraphQLObjectType) and selection is not None:
         entries = _entries(type_, selection, fragments, prepared)
         if entries is None:
@@ -152,10 +156,23 @@ def _converter(
     return None  # interfaces, unions, objects without a selection
 
 
-def scalar_expression(type_: GraphQLScalarType | GraphQLEnumType) -> str:
-    """The expression of a leaf's JSON value from `value` (with `serialize`, the type's)."""
+class Serialized(str):
+    """A leaf's value already in the form its scalar serialises to (a `DateTime` as the
+    text its `isoformat` gives): a projection writes it as it is."""
+
+    __slots__ = ()
+
+
+def scalar_expression(type_: GraphQLScalarType | GraphQLEnumType, passes: bool = False) -> str:
+    """The expression of a leaf's JSON value from `value` (with `serialize`, the type's;
+    with `passes`, a value of the class named `Serialized` is written as it is)."""
     if type_ is GraphQLString or type_ is GraphQLID:  # texts pass as they are
         return "value if value.__class__ is str or value is None else serialize(value)"
+    if passes:
+        return (
+            "None if value is None else "
+            "value if value.__class__ is Serialized else serialize(value)"
+        )
     return "None if value is None else serialize(value)"
 
 

@@ -21,7 +21,7 @@ from models import (
     User,
 )
 from services import clock
-from services.sql_rows import Statement, columns, instances
+from services.sql_rows import Statement, columns, instances, moment, utc_iso_text
 from tests import factories, timeline_samples
 
 
@@ -91,3 +91,57 @@ async def test_an_instance_from_json_rows_saves_as_an_update(db):
     # then the row changed, and no row was added
     assert (await User.get(id=staff.id)).first_name == "Anouk"
     assert await User.filter(id__gt=staff.id).count() == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-29T18:12:17.123456+00:00",
+        "2026-11-29T18:12:17.12+00:00",
+        "2026-11-29T18:12:17.000001+00:00",
+        "2026-11-29T18:12:17.5+00:00",
+        "2026-11-29T18:12:17+00:00",
+        "1999-01-01T00:00:00.1+00:00",
+    ],
+)
+def test_a_utc_timestamp_as_postgresql_writes_it_reads_as_python_writes_it(text):
+    # when / then: the text isoformat gives for the moment, without parsing it
+    assert utc_iso_text(text) == moment(text).isoformat()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-29T19:12:17.12+01:00",  # another offset
+        "2026-11-29 18:12:17.12+00:00",  # SQLite's text
+        "2026-11-29T18:12:17.+00:00",
+        "2026-11-29T18:12:17.1234567+00:00",
+        "2026-11-29T18:12:17.12a+00:00",
+        "12026-11-29T18:12:17+00:00",
+        "2026-11-29T18:12:17+00:00 BC",
+        "2026-11-29T18:12:17",
+    ],
+)
+def test_any_other_form_is_left_to_parsing(text):
+    # when / then
+    assert utc_iso_text(text) is None
+
+
+async def test_postgresql_writes_timestamps_in_the_form_read_without_parsing(db):
+    # given timestamps with and without (trailing zeros in) their fractions
+    q = Statement()
+    if not q.postgres:
+        pytest.skip("SQLite keeps Tortoise's text, read by parsing (the fallback above)")
+    moments = [
+        "2026-01-01 10:00:00+00",
+        "2026-01-01 10:00:00.12+00",
+        "2026-01-01 10:00:00.123456+00",
+    ]
+    # when PostgreSQL writes them in JSON
+    row = await q.fetch_row(
+        "SELECT json_build_array(" + ", ".join(f"'{m}'::timestamptz" for m in moments) + ") AS at",
+        {},
+    )
+    # then each reads without parsing as Python writes it
+    assert row is not None
+    assert [utc_iso_text(text) for text in row["at"]] == [moment(t).isoformat() for t in row["at"]]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 import strawberry
 from graphql import OperationDefinitionNode, parse
 
-from subscriptions.projection import ProjectionError, compile_projection
+from subscriptions.projection import ProjectionError, Serialized, compile_projection
 
 
 @strawberry.type
@@ -115,3 +116,30 @@ def test_a_projection_names_the_prepared_fields_its_selection_reads():
         compiled("{ item { shout } }", prepared).render(ITEM)
         == '{"data":{"item":{"shout":"PREPARED"}}}'
     )
+
+
+@strawberry.type
+class Stamp:
+    at: datetime
+
+
+@strawberry.type
+class StampQuery:
+    @strawberry.field
+    def stamp(self) -> Stamp:
+        return Stamp(at=datetime(2026, 1, 1, 10, 0, 0, 120000, tzinfo=UTC))
+
+
+def test_a_value_already_serialised_is_written_as_it_is():
+    # given a selection of a DateTime
+    schema = strawberry.Schema(query=StampQuery)
+    node = parse("{ stamp { at } }").definitions[0].selection_set.selections[0]
+    field = schema._schema.query_type.fields["stamp"]
+    projection = compile_projection(field.type, node, {}, {})
+    assert projection is not None
+    # when it renders a datetime, and the same moment already as text
+    executed = schema.execute_sync("{ stamp { at } }").data
+    as_datetime = projection.render(Stamp(at=datetime(2026, 1, 1, 10, 0, 0, 120000, tzinfo=UTC)))
+    as_text = projection.render(Stamp(at=Serialized("2026-01-01T10:00:00.120000+00:00")))
+    # then both are what graphql-core answers
+    assert as_datetime == as_text == json.dumps({"data": executed}, separators=(",", ":"))
