@@ -79,6 +79,13 @@ class LeanWebSocket(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         buffer = self._buffer
+        if self._upgraded and not buffer:
+            # The usual case: whole frames, nothing kept from before; parsed from the bytes
+            # as they came (no copy into the buffer and out again).
+            end = self._whole_frames(data)
+            if end == len(data):
+                return
+            data = data[end:]
         buffer += data
         if not self._upgraded:
             end = buffer.find(b"\r\n\r\n")
@@ -119,6 +126,27 @@ class LeanWebSocket(asyncio.Protocol):
             at = end
         if at:
             del buffer[:at]
+
+    def _whole_frames(self, data: bytes) -> int:
+        """Handle the frames `data` holds whole, from its start: where they end."""
+        at = 0
+        size = len(data)
+        while size - at >= 2:
+            length = data[at + 1] & 0x7F
+            start = at + 2
+            if length == 126:
+                if size - at < 4:
+                    break
+                length = (data[at + 2] << 8) | data[at + 3]
+                start = at + 4
+            elif length == 127:
+                break  # (64 KB or more: the buffer's way)
+            end = start + length
+            if end > size:
+                break
+            self._frame(data[at], data[start:end])
+            at = end
+        return at
 
     def _frame(self, first: int, payload: bytes) -> None:
         opcode = first & 0x0F
