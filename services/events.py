@@ -68,6 +68,35 @@ class StoredEvent:
         """Every topic the event is for: its own first, then its audience."""
         return (self.topic, *self.audience)
 
+    @classmethod
+    def read(
+        cls,
+        id: int,
+        type: str,
+        topic: str,
+        organisation_id: int,
+        payload: dict[str, Any],
+        audience: tuple[str, ...],
+    ) -> StoredEvent:
+        """The same event as `StoredEvent(...)`, built through the slots themselves: a frozen
+        dataclass sets each field with `object.__setattr__` (~1 µs for these six, against
+        ~0.5 µs), and the live feed builds one for every event of every batch."""
+        event = _new(cls)
+        _SET_ID(event, id)
+        _SET_TYPE(event, type)
+        _SET_TOPIC(event, topic)
+        _SET_ORGANISATION(event, organisation_id)
+        _SET_PAYLOAD(event, payload)
+        _SET_AUDIENCE(event, audience)
+        return event
+
+
+_new = object.__new__
+_SET_ID, _SET_TYPE, _SET_TOPIC, _SET_ORGANISATION, _SET_PAYLOAD, _SET_AUDIENCE = (
+    StoredEvent.__dict__[name].__set__
+    for name in ("id", "type", "topic", "organisation_id", "payload", "audience")
+)
+
 
 async def lock_event_order(conn: BaseDBAsyncClient, organisation_id: int) -> None:
     """On PostgreSQL: hold the organisation's event lock until the transaction ends.
@@ -222,8 +251,9 @@ async def organisation_batch_after(
     postgres = connection.capabilities.dialect == "postgres"
     _, rows = await connection.execute_query(_FEED_SQL[postgres], [organisation_id, after, limit])
     loads = orjson.loads
+    read = StoredEvent.read
     events = [
-        StoredEvent(
+        read(
             row[0],
             row[1],
             row[2],

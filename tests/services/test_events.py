@@ -3,6 +3,7 @@ the resume cursor, and what the relay has to publish."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from models import Event
 from services import clock
 from services.events import (
     DomainEvent,
+    StoredEvent,
     audience_text,
     events_after,
     latest_event_id,
@@ -121,3 +123,22 @@ def test_a_topic_with_whitespace_is_refused_for_the_audience_row():
     with pytest.raises(ValueError):
         audience_text(["child:7", "group 2"])
     assert audience_text([]) == ""
+
+
+def test_an_event_read_from_a_row_is_the_event_built_as_usual_and_as_frozen():
+    # given / when: the feed's way and the usual way
+    fields = (7, "message.added", "conversation:3", 1, {"message_id": 4}, ("child:2",))
+    read = StoredEvent.read(*fields)
+    # then every field is set, the same (a field added later and not set fails here)
+    assert [f.name for f in dataclasses.fields(StoredEvent)] == [
+        "id",
+        "type",
+        "topic",
+        "organisation_id",
+        "payload",
+        "audience",
+    ]
+    assert read == StoredEvent(*fields)
+    assert read.topics == ("conversation:3", "child:2")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        read.id = 8  # type: ignore[misc]
