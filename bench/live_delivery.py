@@ -368,6 +368,20 @@ async def send_all(
         await asyncio.gather(*(worker(http) for _ in range(concurrency)))
 
 
+def reference_ms() -> float:
+    """This VM's speed now: the CPU milliseconds of a fixed pure-Python workload (lower is
+    faster; the best of three). A shared VM's speed moves by a third or more within the hour,
+    for every process alike: a burst's figures are to be read with it."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        best = min(best, time.process_time() - started)
+    return best * 1000
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -614,6 +628,7 @@ async def run(args: argparse.Namespace) -> None:
         burst_latencies: list[float] = []
         for round_ in range(args.bursts):
             await clients.ask("reset")
+            reference = reference_ms()
             cpu = server_cpu(servers)
             kernel = sum(cpu_split(s.process.pid)[1] for s in servers)
             services = services_cpu()
@@ -651,6 +666,10 @@ async def run(args: argparse.Namespace) -> None:
                 f"{rate:.0f} per second per process"
             )
             print(f"[burst {round_ + 1}] latency commit->receipt: {latency_line(latencies)}")
+            print(
+                f"[burst {round_ + 1}] this VM's speed before the burst: {reference:.1f} ms of "
+                "CPU for the reference workload (lower is faster)"
+            )
             print(
                 f"[burst {round_ + 1}] server CPU {used:.1f}s = "
                 f"{used / len(latencies) * 1e6:.0f} µs per delivery "
