@@ -337,8 +337,9 @@ class RedisBackend(BroadcastBackend):
             self._route(replies)
 
     def _route(self, replies: list[Any]) -> None:
-        """Route one read's replies: a message on a wanted channel straight to the events
-        (the listener woken once for all of them), anything else through `_handle`."""
+        """Route one read's replies (RESP2 arrays of texts): a message on a wanted channel
+        straight to the events (the listener woken once for all of them), anything else
+        through `_confirmed`."""
         events = self._events
         wanted = self._wanted
         before = len(events)
@@ -347,19 +348,16 @@ class RedisBackend(BroadcastBackend):
                 if reply[1] in wanted:
                     events.append(Event(reply[1], reply[2]))
             else:
-                self._handle(reply)
+                self._confirmed(reply)
         if len(events) > before:
             self._wake()
 
-    def _handle(self, response: Any) -> None:
-        """Route one pub/sub reply (a RESP2 array of texts) to events or confirmations."""
+    def _confirmed(self, response: Any) -> None:
+        """A reply that is not a message: a SUBSCRIBE's confirmation, or one to ignore."""
         if not isinstance(response, list) or len(response) < 3:
             return  # PONG, an error reply or something we don't care about
         kind, channel = response[0], response[1]
-        if kind == "message":
-            if channel in self._wanted:
-                self._received(Event(channel=channel, message=response[2]))
-        elif kind == "subscribe":
+        if kind == "subscribe":
             future = self._pending.pop(channel, None)
             if future is not None and not future.done():
                 future.set_result(None)
