@@ -103,31 +103,11 @@ class LeanWebSocket(asyncio.Protocol):
         self._frames(buffer)
 
     def _frames(self, buffer: bytearray) -> None:
-        at = 0
-        size = len(buffer)
-        while size - at >= 2:
-            first, second = buffer[at], buffer[at + 1]
-            length = second & 0x7F
-            start = at + 2
-            if length == 126:
-                if size - at < 4:
-                    break
-                (length,) = struct.unpack_from("!H", buffer, at + 2)
-                start = at + 4
-            elif length == 127:
-                if size - at < 10:
-                    break
-                (length,) = struct.unpack_from("!Q", buffer, at + 2)
-                start = at + 10
-            end = start + length
-            if end > size:
-                break
-            self._frame(first, bytes(buffer[start:end]))
-            at = end
+        at = self._whole_frames(buffer)
         if at:
             del buffer[:at]
 
-    def _whole_frames(self, data: bytes) -> int:
+    def _whole_frames(self, data: bytes | bytearray) -> int:
         """Handle the frames `data` holds whole, from its start: where they end."""
         at = 0
         size = len(data)
@@ -140,11 +120,15 @@ class LeanWebSocket(asyncio.Protocol):
                 length = (data[at + 2] << 8) | data[at + 3]
                 start = at + 4
             elif length == 127:
-                break  # (64 KB or more: the buffer's way)
+                if size - at < 10:
+                    break
+                (length,) = struct.unpack_from("!Q", data, at + 2)
+                start = at + 10
             end = start + length
             if end > size:
                 break
-            self._frame(data[at], data[start:end])
+            payload = data[start:end]
+            self._frame(data[at], payload if payload.__class__ is bytes else bytes(payload))
             at = end
         return at
 
