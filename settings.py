@@ -106,7 +106,7 @@ WS_MAX_SUBSCRIPTIONS: int = config("WS_MAX_SUBSCRIPTIONS", cast=int, default=20)
 WS_PER_MESSAGE_DEFLATE: bool = config("WS_PER_MESSAGE_DEFLATE", cast=bool, default=False)
 # The cyclic garbage collector's thresholds for server processes ("" leaves Python's 700,10,10);
 # start-up objects are frozen out of it (services/gc_tuning.py).
-GC_THRESHOLDS: str = config("GC_THRESHOLDS", default="3000,10,10")
+GC_THRESHOLDS: str = config("GC_THRESHOLDS", default="50000,10,10")
 # Every so many seconds, a full collection, after which every surviving object is frozen
 # out of the collector (long-lived connections are not walked again); 0: never (the default:
 # services/gc_tuning.py says why).

@@ -469,6 +469,20 @@ async def refreezes(servers: list[Server]) -> list[int]:
     return found
 
 
+async def collections(servers: list[Server]) -> tuple[list[int], list[float]]:
+    """The servers' garbage collections so far, per generation: how many, and their CPU
+    seconds (their /metrics, services.gc_tuning.Collections), summed over the servers."""
+    counts, seconds = [0, 0, 0], [0.0, 0.0, 0.0]
+    async with httpx.AsyncClient() as http:
+        for server in servers:
+            for line in (await http.get(f"{server.url}/metrics")).text.splitlines():
+                for name, into in (("gc_collections_total", counts), ("gc_seconds_total", seconds)):
+                    if line.startswith(f"ouderlink_{name}{{"):
+                        generation = int(line.split('"')[1])
+                        into[generation] += type(into[0])(float(line.split()[1]))
+    return counts, seconds
+
+
 async def refrozen(servers: list[Server], seconds: float = 90) -> list[int]:
     """Until every server has refrozen its objects once more (the parents' sockets with them:
     services.gc_tuning), so the measurements see a server's steady state; the counts."""
@@ -633,6 +647,7 @@ async def run(args: argparse.Namespace) -> None:
             kernel = sum(cpu_split(s.process.pid)[1] for s in servers)
             services = services_cpu()
             client_cpu = sum(c for _, _, c in await clients.ask("stats"))
+            gc_before = await collections(servers)
             if args.profile:
                 for server in servers:
                     server.toggle_profile()
@@ -651,6 +666,7 @@ async def run(args: argparse.Namespace) -> None:
             latencies, client_after = await clients.stats()  # (no event reached anyone twice)
             if len(latencies) != sent * GUARDIANS_PER_CHILD:
                 raise AssertionError(f"{len(latencies)} deliveries of {sent} messages")
+            gc_after = await collections(servers)
             used = server_cpu(servers) - cpu
             kernel = sum(cpu_split(s.process.pid)[1] for s in servers) - kernel
             after = services_cpu()
@@ -676,6 +692,13 @@ async def run(args: argparse.Namespace) -> None:
                 f"({kernel / len(latencies) * 1e6:.0f} µs of it in the kernel); client CPU "
                 f"{client_after - client_cpu:.1f}s over {processes} processes "
                 f"({(client_after - client_cpu) / elapsed / processes * 100:.0f}% of a core each)"
+            )
+            runs = [a - b for a, b in zip(gc_after[0], gc_before[0], strict=True)]
+            gc_seconds = [a - b for a, b in zip(gc_after[1], gc_before[1], strict=True)]
+            print(
+                f"[burst {round_ + 1}] garbage collections (young, middle, full): "
+                f"{runs[0]}, {runs[1]}, {runs[2]}, taking {gc_seconds[0]:.3f}, "
+                f"{gc_seconds[1]:.3f}, {gc_seconds[2]:.3f}s of the servers' CPU"
             )
             print(
                 f"[burst {round_ + 1}] PostgreSQL CPU {services['postgres']:.2f}s "

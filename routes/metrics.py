@@ -29,6 +29,13 @@ def _lines() -> list[str]:
     lines = []
     for name, kind, value in figures:
         lines += [f"# TYPE {name} {kind}", f"{name} {value}"]
+    gc_runs = gc_tuning.collections
+    for name, values in (
+        ("ouderlink_gc_collections_total", gc_runs.counts),
+        ("ouderlink_gc_seconds_total", gc_runs.seconds),
+    ):
+        lines.append(f"# TYPE {name} counter")
+        lines += [f'{name}{{generation="{g}"}} {v}' for g, v in enumerate(values)]
     return lines
 
 

@@ -7,7 +7,13 @@ import weakref
 
 import pytest
 
-from services.gc_tuning import parse_thresholds, refreeze, tune_after_start
+from services.gc_tuning import (
+    collections,
+    count_collections,
+    parse_thresholds,
+    refreeze,
+    tune_after_start,
+)
 
 
 def test_thresholds_are_read_from_the_setting():
@@ -61,3 +67,26 @@ def test_refreezing_collects_cycles_among_frozen_objects_and_freezes_what_lives(
         assert not any(obj is lives for obj in gc.get_objects())
     finally:
         gc.unfreeze()
+
+
+def test_collections_are_counted_per_generation_with_their_cpu_time():
+    # given collections counted (asked for twice: counted once)
+    registered = collections in gc.callbacks
+    count_collections()
+    count_collections()
+    try:
+        assert gc.callbacks.count(collections) == 1
+        # when a middle collection runs with garbage to walk
+        garbage = [Node() for _ in range(20_000)]
+        for node in garbage:
+            node.other = node  # (a cycle each)
+        del garbage, node
+        counts, seconds = list(collections.counts), list(collections.seconds)
+        gc.collect(1)
+        # then it is counted under generation 1, with the CPU time it took
+        assert collections.counts[1] == counts[1] + 1
+        assert collections.seconds[1] > seconds[1]
+        assert collections.counts[2] == counts[2]
+    finally:
+        if not registered:
+            gc.callbacks.remove(collections)

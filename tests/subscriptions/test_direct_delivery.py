@@ -276,3 +276,18 @@ async def test_a_parent_who_loses_access_gets_no_further_message_though_readers_
     [following] = await client.results(op, 1)
     assert following["data"]["messageAdded"]["node"]["body"] == "drie"
     await client.close()
+
+
+async def test_the_metrics_count_the_servers_garbage_collections_per_generation(live_servers):
+    # given a server process that has started (it collects once, then freezes what start-up
+    # built: services.gc_tuning)
+    server: Server = live_servers[0]
+    # when its metrics are read
+    figures = await metrics(server)
+    # then each generation's collections and their CPU time are there, the start-up's full
+    # collection among them
+    for generation in range(3):
+        assert f'ouderlink_gc_collections_total{{generation="{generation}"}}' in figures
+        assert f'ouderlink_gc_seconds_total{{generation="{generation}"}}' in figures
+    assert figures['ouderlink_gc_collections_total{generation="2"}'] >= 1
+    assert figures['ouderlink_gc_seconds_total{generation="2"}'] > 0
