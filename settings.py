@@ -99,6 +99,11 @@ LIVE_POLL_SECONDS: float = config("LIVE_POLL_SECONDS", cast=float, default=300.0
 LIVE_FEED_POLL_SECONDS: float = config("LIVE_FEED_POLL_SECONDS", cast=float, default=5.0)
 # WebSocket limits.
 WS_KEEPALIVE_SECONDS: float = config("WS_KEEPALIVE_SECONDS", cast=float, default=15.0)
+# A graphql-transport-ws connection that leaves a server ping unanswered this long is closed
+# (1011; subscriptions/keepalive.py).
+WS_KEEPALIVE_TIMEOUT_SECONDS: float = config(
+    "WS_KEEPALIVE_TIMEOUT_SECONDS", cast=float, default=20.0
+)
 WS_INIT_TIMEOUT_SECONDS: float = config("WS_INIT_TIMEOUT_SECONDS", cast=float, default=5.0)
 WS_MAX_SUBSCRIPTIONS: int = config("WS_MAX_SUBSCRIPTIONS", cast=int, default=20)
 # permessage-deflate for WebSockets started by `python server.py` (about 40 KB more server

@@ -24,6 +24,15 @@ way to them it would pause and resume the socket's reading and pass through the 
 starlette and the handler's JSON parsing. The server pings every connection
 (`subscriptions.keepalive`), so these are thousands of messages a minute per process.
 
+The server's own keep-alive watches graphql-transport-ws connections
+(`subscriptions.keepalive`: a GraphQL `ping` every `WS_KEEPALIVE_SECONDS`, which clients must
+answer, and a connection that has sent nothing for `WS_KEEPALIVE_TIMEOUT_SECONDS` since is
+timed out). uvicorn's WebSocket pings would do the same a second time, with two timers per
+connection: on those connections they are off. The protocol offers the keep-alive, under
+`KEEPALIVE`, the loop time it last received anything (`heard_at`) and `time_out()`, which
+ends the connection as uvicorn's own ping timeout does (1011, without waiting for the
+peer). Other connections (graphql-ws, none) keep uvicorn's pings.
+
 Everything else is uvicorn's own code (pinned in pyproject.toml; every test socket runs
 through this class).
 """
@@ -31,7 +40,7 @@ through this class).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Protocol
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame
@@ -39,6 +48,11 @@ from websockets.protocol import State
 
 # The scope extension under which `LeanWebSocketProtocol.write_text` is offered.
 FAST_TEXT = "ouderlink.write_text"
+# The scope extension under which the protocol itself is offered to the keep-alive
+# (`Watched`: `heard_at`, `time_out()`).
+KEEPALIVE = "ouderlink.keepalive"
+# The subprotocol whose connections the server's own keep-alive pings and watches.
+WATCHED_SUBPROTOCOL = "graphql-transport-ws"
 # A GraphQL WebSocket pong as clients send it, and the subprotocols it belongs to.
 PONG = b'{"type":"pong"}'
 GRAPHQL_SUBPROTOCOLS = frozenset({"graphql-transport-ws", "graphql-ws"})
@@ -126,16 +140,41 @@ async def _wait(owner: Inbox | Flag) -> None:
             owner._waiters.remove(waiter)
 
 
+class Watched(Protocol):
+    """What the keep-alive finds under `KEEPALIVE`."""
+
+    heard_at: float
+
+    def time_out(self) -> None: ...
+
+
 class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queue = Inbox()  # type: ignore[assignment]
         self.writable = Flag()  # type: ignore[assignment]
         self.writable.set()
+        self.heard_at = self.loop.time()  # (loop time) when data last came from the peer
 
     async def run_asgi(self) -> None:
-        self.scope["extensions"][FAST_TEXT] = self.write_text  # type: ignore[index]
+        extensions = self.scope["extensions"]  # type: ignore[index]
+        extensions[FAST_TEXT] = self.write_text
+        extensions[KEEPALIVE] = self
         await super().run_asgi()
+
+    def data_received(self, data: bytes) -> None:
+        self.heard_at = self.loop.time()
+        super().data_received(data)
+
+    def time_out(self) -> None:
+        """The peer stopped answering: end the connection now (as uvicorn's ping timeout
+        does: a close frame with 1011, then the transport closes without waiting)."""
+        if self.close_sent or self.transport.is_closing():
+            return
+        self.conn.fail(1011, "keepalive ping timeout")
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.close_sent = True
+        self.transport.close()
 
     def handle_text(self, event: Frame) -> None:
         if event.fin and event.data == PONG and self._graphql():
@@ -172,8 +211,11 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         return True
 
     def start_keepalive(self) -> None:
-        """Called once the handshake's response went out: it is not read again."""
-        super().start_keepalive()
+        """Called once the handshake's response went out: it is not read again. uvicorn's
+        pings start unless the server's own keep-alive watches the connection."""
+        accepted = self.response.headers.get("Sec-WebSocket-Protocol")
+        if accepted != WATCHED_SUBPROTOCOL:
+            super().start_keepalive()
         self.request = None  # type: ignore[assignment]
         self.response = None  # type: ignore[assignment]
 

@@ -33,7 +33,7 @@ from resolvers.lazy_loaders import LazyLoaders
 from services import auth
 from subscriptions import direct, keepalive, live, shared_execution
 from subscriptions.direct import CLOSE_SESSION_ENDED, CLOSE_TOO_SLOW
-from subscriptions.lean_protocol import FAST_TEXT
+from subscriptions.lean_protocol import FAST_TEXT, KEEPALIVE
 from subscriptions.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
         # with a traceback and frames for the connection's whole life).
         self.connection_init_timeout_task = None
         if self.connection_acknowledged:
-            keepalive.add(self)
+            extensions = self.websocket.ws.scope.get("extensions") or {}  # type: ignore[attr-defined]
+            keepalive.add(self, extensions.get(KEEPALIVE))
 
     async def handle_subscribe(self, message: Any) -> None:
         if self.connection_acknowledged and not await _session_still_live(self):

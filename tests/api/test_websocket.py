@@ -3,6 +3,9 @@ the cap on subscriptions per connection and allowed origins. Real sockets, real 
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
 import websockets
 
@@ -35,6 +38,31 @@ async def test_graphql_transport_ws_gets_server_pings(db, live_servers):
     # then the server pinged and the client answered
     assert client.pings >= 1
     await client.close()
+
+
+async def test_a_connection_that_stops_answering_pings_is_timed_out(db, start_server):
+    # given a server that pings every half second and waits a second for an answer, and two
+    # connected parents: one whose app answers the pings, one whose app went quiet
+    server = await start_server(WS_KEEPALIVE_TIMEOUT_SECONDS="1")
+    t = await factories.tenant()
+    token = await factories.token_for(t.parent)
+    answering = await GraphQLSocket.connect(server.ws_url, token, ping_interval=None)
+    quiet = await GraphQLSocket.connect(server.ws_url, token, ping_interval=None)
+    # when three seconds pass (the answering one sees nothing else: no close), the quiet one
+    # reading but never answering
+    with pytest.raises(TimeoutError):
+        await answering.receive(seconds=3)
+    pings = 0
+    with pytest.raises(websockets.ConnectionClosed):
+        async with asyncio.timeout(5):
+            while True:
+                pings += json.loads(await quiet.ws.recv())["type"] == "ping"
+    # then the quiet one was pinged, and closed with 1011 once a ping went unanswered for
+    # the timeout; the answering one is still open
+    assert pings >= 1
+    assert quiet.ws.close_code == 1011
+    assert answering.pings >= 4
+    await answering.close()
 
 
 async def test_graphql_ws_gets_keep_alive_messages(db, live_servers):

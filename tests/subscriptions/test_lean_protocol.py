@@ -13,7 +13,14 @@ import pytest
 import uvicorn
 import websockets
 
-from subscriptions.lean_protocol import FAST_TEXT, PONG, Flag, Inbox, LeanWebSocketProtocol
+from subscriptions.lean_protocol import (
+    FAST_TEXT,
+    KEEPALIVE,
+    PONG,
+    Flag,
+    Inbox,
+    LeanWebSocketProtocol,
+)
 
 
 async def test_the_inbox_hands_messages_out_in_the_order_they_came():
@@ -104,7 +111,7 @@ async def echo_app(scope, receive, send):
 
 
 @contextlib.asynccontextmanager
-async def lean_server(app=None) -> AsyncIterator[str]:
+async def lean_server(app=None, **options) -> AsyncIterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -114,6 +121,7 @@ async def lean_server(app=None) -> AsyncIterator[str]:
         port=port,
         ws=LeanWebSocketProtocol,
         log_level="warning",
+        **options,
     )
     server = uvicorn.Server(config)
     serving = asyncio.ensure_future(server.serve())
@@ -157,3 +165,79 @@ async def test_a_graphql_pong_goes_no_further_than_the_protocol(subprotocol):
         assert reached == [PONG.decode(), '{"type": "pong"}', '{"type":"ping"}', PONG.decode()]
     else:
         assert reached == ['{"type": "pong"}', '{"type":"ping"}']
+
+
+async def frames_within(url: str, subprotocol: str, seconds: float) -> list[int]:
+    """Open a WebSocket with a raw socket (nothing answers for it) and return the first byte
+    of every frame the server sends within `seconds`."""
+    host, port = url.removeprefix("ws://").strip("/").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        (
+            f"GET / HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            f"Sec-WebSocket-Protocol: {subprotocol}\r\n\r\n"
+        ).encode()
+    )
+    response = await reader.readuntil(b"\r\n\r\n")
+    assert b" 101 " in response
+    data = b""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            while chunk := await reader.read(4096):
+                data += chunk
+    writer.close()
+    firsts, at = [], 0
+    while at + 2 <= len(data):
+        firsts.append(data[at])
+        at += 2 + (data[at + 1] & 0x7F)  # (the server's frames here are small: pings)
+    return firsts
+
+
+@pytest.mark.parametrize(
+    ("subprotocol", "pinged"), [("graphql-transport-ws", False), ("graphql-ws", True)]
+)
+async def test_uvicorn_pings_only_connections_the_servers_keep_alive_does_not_watch(
+    subprotocol, pinged
+):
+    async with asyncio.timeout(10), lean_server(echo_app, ws_ping_interval=0.1) as url:
+        # given uvicorn pinging every 0.1 s, and a client of one of the GraphQL protocols
+        # when it waits half a second
+        firsts = await frames_within(url, subprotocol, 0.5)
+    # then only a graphql-ws connection got uvicorn's pings (graphql-transport-ws gets the
+    # server's own: subscriptions.keepalive)
+    assert (0x89 in firsts) is pinged
+    assert all(first == 0x89 for first in firsts)
+
+
+async def watched_app(scope, receive, send):
+    """Accepts, waits for a message, then sends how far `heard_at` moved meanwhile (in
+    seconds) and times the connection out."""
+    await receive()  # websocket.connect
+    await send({"type": "websocket.accept", "subprotocol": "graphql-transport-ws"})
+    watched = scope["extensions"][KEEPALIVE]
+    before = watched.heard_at
+    await asyncio.sleep(0.2)
+    await receive()
+    await send({"type": "websocket.send", "text": json.dumps(watched.heard_at - before)})
+    watched.time_out()
+    await receive()  # websocket.disconnect
+
+
+async def test_the_keep_alive_sees_when_the_peer_was_last_heard_and_can_time_it_out():
+    # given a graphql-transport-ws client
+    async with (
+        asyncio.timeout(10),
+        lean_server(watched_app) as url,
+        websockets.connect(url, subprotocols=["graphql-transport-ws"]) as client,
+    ):
+        # when it sends a message after a while
+        await asyncio.sleep(0.2)
+        await client.send("hallo")
+        moved = json.loads(await client.recv())
+        # then the protocol heard it then, and its time-out closes the socket with 1011
+        assert moved >= 0.2
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await client.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011
