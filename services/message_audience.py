@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from models import Conversation, MediaFile, Message, Organisation, User
+from models import Conversation, MediaFile, Message, Organisation, Role, User
 from services import clock
 from services.principal import Principal
 from services.sql_rows import Statement, columns, instances, moment, utc_iso_text
@@ -132,9 +132,10 @@ class MessageAudience:
     def allows(self, principal: Principal) -> bool:
         if principal.organisation_id != self.organisation_id:
             return False
-        if principal.is_parent:
+        role = principal.role  # (`is_parent` and `is_staff` without a call each: per delivery)
+        if role is Role.PARENT:
             return principal.user_id in self.parent_ids
-        if principal.is_staff:
+        if role is Role.STAFF:
             return principal.user_id in self.staff_ids
         return False
 

@@ -119,6 +119,7 @@ class Delivery:
         "form",
         "next_poll",
         "operation_id",
+        "outbox",
         "principal",
         "projection",
         "scope",
@@ -140,6 +141,7 @@ class Delivery:
         next_poll: float,
     ) -> None:
         self.connection = connection
+        self.outbox = connection.outbox
         self.operation_id = operation_id
         self.principal = principal
         self.form = form
@@ -157,27 +159,27 @@ class Delivery:
 
     # -- sending ---------------------------------------------------------------------------
 
-    def send(self, event: StoredEvent, shared: Any, rendered: dict[Any, str] | None) -> None:
-        """Deliver one event (at most once, in id order); `rendered` shares payload texts
-        between the receivers of one batch."""
+    def send(self, event: StoredEvent, shared: Any, rendered: dict[Projection, str]) -> bool:
+        """Deliver one event (at most once, in id order); whether a frame was written.
+        `rendered` holds the payload texts of this event made so far, per projection (the
+        other receivers of the event with the same selection write the same text)."""
         tap = self.tap
         if self._closed or event.id <= tap.delivered:
-            return
+            return False
         tap.delivered = event.id
         if shared is None or not self.form.allows(shared, self.principal):
-            return
-        key = (event.id, id(self.projection))
-        text = rendered.get(key) if rendered is not None else None
+            return False
+        projection = self.projection
+        text = rendered.get(projection)
         if text is None:
             try:
-                text = self.projection.render(self.form.root(event, shared))
+                text = projection.render(self.form.root(event, shared))
             except ProjectionError:
                 logger.exception("live event %s does not fit its selection", event.id)
                 text = _dumps({"data": None, "errors": [_internal().formatted]})
-            if rendered is not None:
-                rendered[key] = text
-        counters.frames += 1
-        self.connection.outbox.put(self._prefix + text + "}")
+            rendered[projection] = text
+        self.outbox.put(self._prefix + text + "}")
+        return True
 
     async def _send_own(self, events: list[StoredEvent]) -> None:
         """Events read for this subscription alone (replay, catching up)."""
@@ -186,8 +188,7 @@ class Delivery:
         shared = await self.form.share(
             self.principal.organisation_id, events, self.tap.kept, self.projection.uses
         )
-        for event in events:
-            self.send(event, shared.get(event.id), None)
+        counters.frames += sum(self.send(event, shared.get(event.id), {}) for event in events)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -292,7 +293,7 @@ class Delivery:
         """End the operation with `error` (as a `next` with errors, then `complete`)."""
         if self._closed:
             return
-        outbox = self.connection.outbox
+        outbox = self.outbox
         outbox.put(self._prefix + _dumps({"data": None, "errors": [error.formatted]}) + "}")
         outbox.put(_dumps({"id": self.operation_id, "type": "complete"}))
         self.connection.forget(self.operation_id)
@@ -472,16 +473,22 @@ def send(batch: Batch, prepared: Prepared) -> None:
     """Write a prepared batch to its receivers, without any await (batches go out in the
     feed's order: it sends one before it dispatches the next)."""
     live, shared = prepared.live, prepared.shared
-    rendered: dict[Any, str] = {}
-    for event, tap in batch.direct:
+    frames = 0
+    current: StoredEvent | None = None
+    rendered: dict[Projection, str] = {}
+    for event, tap in batch.direct:  # (each event's receivers one after another)
         delivery = tap.sink
         if delivery is None:
             continue  # catching up: it reads this event from the table
         if tap.session_id not in live:
             delivery.end_session("Session ended")
             continue
+        if event is not current:
+            current, rendered = event, {}
         values = shared.get(delivery.form)
-        delivery.send(event, values.get(event.id) if values is not None else None, rendered)
+        value = values.get(event.id) if values is not None else None
+        frames += delivery.send(event, value, rendered)
+    counters.frames += frames
 
 
 def _internal() -> GraphQLError:

@@ -60,8 +60,9 @@ from schema.errors import (
     service_unavailable,
     unauthenticated,
 )
-from schema.relay import decode_cursor, encode_cursor
+from schema.relay import decode_cursor
 from services import auth, clock
+from services.b64 import event_cursor_text
 from services.errors import AccessDenied
 from services.events import StoredEvent, events_after, latest_event_id
 from subscriptions import direct, feed
@@ -105,9 +106,9 @@ ScopeOf = Callable[[], Awaitable[LiveScope]]
 Load = Callable[[StoredEvent], Awaitable[T | None]]
 
 
-def event_cursor(event_id: int) -> str:
-    """The opaque resume cursor of an event (`after:` of every live field)."""
-    return encode_cursor(f"event:{event_id}")
+# The opaque resume cursor of an event (`after:` of every live field): the `encode_cursor`
+# of "event:<id>", written out (a live delivery makes one per frame).
+event_cursor = event_cursor_text
 
 
 def parse_event_cursor(cursor: str) -> int:

@@ -142,9 +142,10 @@ class RecordingSink:
         await asyncio.sleep(0.01)  # (the next batch is read meanwhile)
         return {e.id: e.id for e in events}
 
-    def send(self, event: StoredEvent, shared, rendered) -> None:
+    def send(self, event: StoredEvent, shared, rendered) -> bool:
         assert shared == event.id
         self.sent.append(event.id)
+        return True  # (a frame written)
 
     def end_session(self, reason: str) -> None:
         raise AssertionError(reason)
