@@ -14,9 +14,11 @@ much CPU in the collector as in delivering (bench/live_delivery.py, README Bench
   thousands of objects for a moment (its events, messages, audiences) and frees them all:
   at 3,000 every batch set off young collections that walked them and moved them on to the
   middle generation (25-29 young and 2-3 middle collections, ~0.045 s of the two servers'
-  CPU per burst of the live bench, ~5%); at 30,000 none did, at the same memory per idle
-  connection (21.7-22.4 KB, bench/live_delivery.py); 50,000 leaves room for larger objects
-  and batches. `collections` counts them per generation, with their CPU time (/metrics);
+  CPU per burst of the live bench, ~5%); at 30,000 and 50,000 none did (50,000 leaves room
+  for larger objects and batches). The price is memory: the cyclic garbage of thousands of
+  connections opening at once waits longer, and the process keeps the room it took: 22.5
+  against 21.3 KB per idle connection, 5,000 parents (bench/live_delivery.py --idle-only).
+  `collections` counts the collections per generation, with their CPU time (/metrics);
 - every `GC_REFREEZE_SECONDS` (0 by default: never) `refreeze`: one full collection of
   everything, frozen objects included, then whatever survived is frozen. Connections that
   stay open leave the collector's reach, so the full collections that a burst of
