@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 _OP_CONTINUATION, _OP_TEXT, _OP_CLOSE, _OP_PING = 0x0, 0x1, 0x8, 0x9
 _OP_PONG = 0xA
+_FINAL_TEXT = 0x80 | _OP_TEXT
 
 
 class HandshakeFailed(Exception):
@@ -128,7 +129,12 @@ class LeanWebSocket(asyncio.Protocol):
             if end > size:
                 break
             payload = data[start:end]
-            self._frame(data[at], payload if payload.__class__ is bytes else bytes(payload))
+            if payload.__class__ is not bytes:
+                payload = bytes(payload)
+            if data[at] == _FINAL_TEXT and not self._fragments:
+                self.on_text(payload)  # (the usual frame: one call less per frame)
+            else:
+                self._frame(data[at], payload)
             at = end
         return at
 

@@ -690,7 +690,7 @@ async def run(args: argparse.Namespace) -> None:
                 f"[burst {round_ + 1}] server CPU {used:.1f}s = "
                 f"{used / len(latencies) * 1e6:.0f} µs per delivery "
                 f"({kernel / len(latencies) * 1e6:.0f} µs of it in the kernel); client CPU "
-                f"{client_after - client_cpu:.1f}s over {processes} processes "
+                f"{client_after - client_cpu:.2f}s over {processes} processes "
                 f"({(client_after - client_cpu) / elapsed / processes * 100:.0f}% of a core each)"
             )
             runs = [a - b for a, b in zip(gc_after[0], gc_before[0], strict=True)]
