@@ -26,8 +26,8 @@ starlette and the handler's JSON parsing. The server pings every connection
 
 The server's own keep-alive watches graphql-transport-ws connections
 (`subscriptions.keepalive`: a GraphQL `ping` every `WS_KEEPALIVE_SECONDS`, which clients must
-answer, and a connection that has sent nothing for `WS_KEEPALIVE_TIMEOUT_SECONDS` since is
-timed out). uvicorn's WebSocket pings would do the same a second time, with two timers per
+answer, and a connection that left one unanswered for `WS_KEEPALIVE_TIMEOUT_SECONDS` is timed
+out). uvicorn's WebSocket pings would do the same a second time, with two timers per
 connection: on those connections they are off. The protocol offers the keep-alive, under
 `KEEPALIVE`, the loop time it last received anything (`heard_at`) and `time_out()`, which
 ends the connection as uvicorn's own ping timeout does (1011, without waiting for the
