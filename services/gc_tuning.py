@@ -87,21 +87,16 @@ def tune_after_start(thresholds: tuple[int, ...]) -> None:
     logger.debug("gc: %s objects frozen, thresholds %s", gc.get_freeze_count(), gc.get_threshold())
 
 
-refreezes = 0  # done by this process (the benchmarks tell them from automatic collections)
-refreezing = False
+refreezes = 0  # done by this process (each is also one full collection in `collections`)
 
 
 def refreeze() -> int:
     """Collect everything (the frozen generation too) and freeze what survived; returns the
     number of frozen objects."""
-    global refreezes, refreezing
-    refreezing = True
-    try:
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-    finally:
-        refreezing = False
+    global refreezes
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
     refreezes += 1
     return gc.get_freeze_count()
 
