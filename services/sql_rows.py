@@ -140,11 +140,17 @@ def _sqlite_value(value: Any) -> Any:
 
 
 def moment(value: Any) -> Any:
-    """A timestamp as JSON has it (ISO 8601), aware and in UTC like Tortoise's (C-speed)."""
+    """A timestamp as JSON has it (ISO 8601), aware and in UTC like Tortoise's (C-speed).
+    PostgreSQL writes UTC (`+00:00`), which parses to the `UTC` singleton: returned as it is
+    (`astimezone` to the same zone cost as much as the parsing: ~0.35 µs a timestamp, and
+    a computed home query reads hundreds)."""
     if not isinstance(value, str):
         return value
     at = datetime.fromisoformat(value)
-    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
+    zone = at.tzinfo
+    if zone is UTC:
+        return at
+    return at.astimezone(UTC) if zone is not None else at.replace(tzinfo=UTC)
 
 
 def utc_iso_text(value: Any) -> str | None:

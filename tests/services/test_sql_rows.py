@@ -3,7 +3,7 @@ instances an ordinary query makes, value for value and type for type, and save l
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -91,6 +91,33 @@ async def test_an_instance_from_json_rows_saves_as_an_update(db):
     # then the row changed, and no row was added
     assert (await User.get(id=staff.id)).first_name == "Anouk"
     assert await User.filter(id__gt=staff.id).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-29T18:12:17.123456+00:00", datetime(2026, 11, 29, 18, 12, 17, 123456, UTC)),
+        ("2026-11-29T18:12:17Z", datetime(2026, 11, 29, 18, 12, 17, tzinfo=UTC)),
+        ("2026-11-29T19:12:17.5+01:00", datetime(2026, 11, 29, 18, 12, 17, 500000, UTC)),
+        ("2026-11-29 18:12:17.5", datetime(2026, 11, 29, 18, 12, 17, 500000, UTC)),  # SQLite
+    ],
+)
+def test_a_timestamp_reads_as_an_aware_moment_in_utc(text, expected):
+    # when
+    at = moment(text)
+
+    # then: the same instant, in the UTC zone itself (as Tortoise gives it)
+    assert at == expected
+    assert at.tzinfo is UTC
+
+
+def test_a_value_that_is_no_text_is_left_as_it_is():
+    # given
+    at = datetime(2026, 11, 29, 18, 12, tzinfo=UTC)
+
+    # when / then
+    assert moment(at) is at
+    assert moment(None) is None
 
 
 @pytest.mark.parametrize(
