@@ -50,3 +50,20 @@ def test_a_signer_fits_only_its_user_session_and_second():
     assert not signer.fits(12, 7, MOMENT + timedelta(milliseconds=1))  # the next second
     assert not signer.fits(13, 7, MOMENT)
     assert not signer.fits(12, 8, MOMENT)
+
+
+@pytest.mark.parametrize("openssl_object", [True, False])
+def test_a_text_signer_signs_as_sign_does_with_or_without_openssls_own_object(
+    monkeypatch, openssl_object
+):
+    # given: a signer built on OpenSSL's HMAC object, or on the hmac module where there is none
+    if not openssl_object:
+        monkeypatch.setattr(signing, "_c_hmac", None)
+    text_signer = signing.TextSigner(DOWNLOAD_PURPOSE)
+    expires_at = MOMENT + timedelta(minutes=5)
+    claims = {"d": "i", "m": 41, "u": 12, "v": "f"}
+    # when: the same claims, written as sign writes them, twice (each token copies the key)
+    written = f'{{"d":"i","exp":{int(expires_at.timestamp())},"m":41,"u":12,"v":"f"}}'
+    tokens = [text_signer.sign(written), text_signer.sign(written)]
+    # then
+    assert tokens == [signing.sign(DOWNLOAD_PURPOSE, claims, expires_at)] * 2
