@@ -53,16 +53,21 @@ class Snapshot:
     item_media: dict[int, list[MediaFile]] = field(default_factory=dict)
 
 
-def _page_cte(q: Statement, after: Position | None) -> str:
-    """The first `limit` links of each child's timeline after `after` (services.timeline)."""
+def _page_cte(q: Statement, after: Position | None, limit: int) -> str:
+    """The first `limit` links of each child's timeline after `after` (services.timeline).
+    On PostgreSQL the planner is told how many rows the page has: its children come from
+    `ouderlink_page_ids` (migration 0008: a few) and the limit is written into the text (a
+    statement per page size, capped by MAX_PAGE_SIZE; apps ask one or two). So the plan it
+    can keep for the prepared statement follows the indexes, and it keeps it instead of
+    planning every execution again."""
     if q.postgres:
         keyset = "AND (l.posted_at, l.item_id) < (:after_at, :after_id)" if after else ""
         return f"""page AS (
-            SELECT x.id, x.item_id FROM unnest(:ids::int[]) AS c(child_id)
+            SELECT x.id, x.item_id FROM ouderlink_page_ids(:ids::int[]) AS c(child_id)
             CROSS JOIN LATERAL (
                 SELECT l.id, l.item_id FROM timeline_item_child l
                 WHERE l.child_id = c.child_id {keyset}
-                ORDER BY l.posted_at DESC, l.item_id DESC LIMIT :limit
+                ORDER BY l.posted_at DESC, l.item_id DESC LIMIT {int(limit)}
             ) x)"""
     keyset = "WHERE (utc < :after_at OR (utc = :after_at AND item_id < :after_id))" if after else ""
     return f"""page AS (
@@ -105,7 +110,7 @@ def _sql(q: Statement, placements: bool, timeline: TimelineWanted | None) -> str
     child_ids = [_each_id(q, "ids")]
     parts: list[str] = []
     if timeline:
-        ctes.append(_page_cte(q, timeline.after))
+        ctes.append(_page_cte(q, timeline.after, timeline.size + 1))
         people.append(f"SELECT author_id FROM timeline_item WHERE id IN ({items})")
         group_ids.append(f"SELECT group_id FROM timeline_item WHERE id IN ({items})")
         # The children the items are about, those the viewer may see (PhotoPost.children).
@@ -164,7 +169,8 @@ async def load(
     if placements:
         params["today"] = today
     if timeline:
-        params["limit"] = timeline.size + 1
+        if not q.postgres:  # (PostgreSQL's is in the text)
+            params["limit"] = timeline.size + 1
         if timeline.after:
             moment = timeline.after.posted_at.astimezone(UTC)
             params["after_at"] = moment if q.postgres else moment.strftime("%Y-%m-%d %H:%M:%S.%f")
