@@ -1,7 +1,8 @@
 """The home screen's one statement (`services.children_snapshot.load`) keeps its plan on
 PostgreSQL: asyncpg prepares it once per connection, and after PostgreSQL's five trial
 executions each execution reuses the generic plan instead of planning again (migration
-0008's `ouderlink_page_ids` tells the planner a page holds a few children)."""
+0008's `ouderlink_page_ids` tells the planner a page holds a few children, and the page's
+LIMIT is in the statement's text). Either alone leaves PostgreSQL planning every time."""
 
 from __future__ import annotations
 
