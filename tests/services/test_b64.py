@@ -1,4 +1,4 @@
-"""services.b64: the written-out encoders give the texts of the plain ones."""
+"""services.b64: global ids and event cursors are the URL-safe base64 texts as before."""
 
 from __future__ import annotations
 
