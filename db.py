@@ -30,8 +30,11 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
 
 def _connection(url: str) -> str | dict[str, Any]:
     """The connection as Tortoise takes it: on PostgreSQL, with `release_as_is` as the
-    pool's reset."""
+    pool's reset; on SQLite, with transactions that begin IMMEDIATE (`db_sqlite`)."""
     expanded = expand_db_url(url)
+    if expanded["engine"] == "tortoise.backends.sqlite":
+        expanded["engine"] = "db_sqlite"
+        return expanded
     if expanded["engine"] != "tortoise.backends.asyncpg":
         return url
     expanded["credentials"]["reset"] = release_as_is
