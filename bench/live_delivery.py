@@ -68,6 +68,7 @@ SEND = """mutation($input: SendMessageInput!) {
 @dataclass
 class Dataset:
     parent_tokens: list[str] = field(default_factory=list)
+    staff_tokens: list[str] = field(default_factory=list)  # (connected with --staff)
     # per conversation: (global id, token of one of its staff members)
     conversations: list[tuple[str, str]] = field(default_factory=list)
     # per conversation, for messages written straight into the database (bursts):
@@ -253,7 +254,11 @@ async def build(url: str, parents: int) -> Dataset:
                 )
             )
         await Session.bulk_create(sessions, batch_size=1000)
-        data = Dataset(parent_tokens=[tokens[p.id] for p in parent_rows], organisation_id=org.id)
+        data = Dataset(
+            parent_tokens=[tokens[p.id] for p in parent_rows],
+            staff_tokens=[tokens[s.id] for s in staff_rows],
+            organisation_id=org.id,
+        )
         conversations = await Conversation.filter(organisation=org).order_by("id")
         for i, conversation in enumerate(conversations):
             group_index = i // CHILDREN_PER_GROUP
@@ -570,7 +575,10 @@ async def run(args: argparse.Namespace) -> None:
         if args.tracemalloc:
             for server in servers:
                 server.snapshot()
-        n = len(data.parent_tokens)
+        # Who hears each message: its child's guardians, and with --staff its group's staff.
+        receivers = GUARDIANS_PER_CHILD + (STAFF_PER_GROUP if args.staff else 0)
+        staff = data.staff_tokens if args.staff else []
+        n = len(data.parent_tokens) + len(staff)
         # Lean clients: one process per 2,500 parents (more processes on the same two cores
         # cost more CPU per frame: 5 processes for 5,000 parents used 0.3-0.4 s per burst of
         # 20,000 frames, 2 used 0.2 s); the websockets library's: one per 1,000.
@@ -582,12 +590,13 @@ async def run(args: argparse.Namespace) -> None:
         spread = 2 * GUARDIANS_PER_CHILD if args.guardians_together else 2
         per = spread // 2
         pairs = [(t, servers[(i % spread) // per].port) for i, t in enumerate(data.parent_tokens)]
+        pairs += [(t, servers[i % 2].port) for i, t in enumerate(staff)]  # (alternating)
         started = time.time()
         clients = Clients(pairs, processes, after)
         assert await clients.connected() == n
         print(
-            f"connected {n} parents over {processes} client processes in "
-            f"{time.time() - started:.1f}s"
+            f"connected {len(data.parent_tokens)} parents and {len(staff)} staff over "
+            f"{processes} client processes in {time.time() - started:.1f}s"
         )
         idle = await settled_rss(servers)
         per_idle = (sum(idle) - sum(before)) / n
@@ -608,7 +617,7 @@ async def run(args: argparse.Namespace) -> None:
         burst_args = (direct, args.redis, prefix, data.organisation_id, data.rows)
         # Warm up: one message per conversation, delivered to both guardians.
         sent, _ = await live_burst.burst(*burst_args, 1)
-        await clients.wait_for(sent * GUARDIANS_PER_CHILD, 300)
+        await clients.wait_for(sent * receivers, 300)
         await clients.ask("reset")
         # Statistics with events in the tables, as a database in use has them (autovacuum
         # would take up to a minute): plans cached while the event tables were empty scan
@@ -626,7 +635,7 @@ async def run(args: argparse.Namespace) -> None:
         started = time.time()
         await send_all(servers, data.conversations[:messages], 1, args.concurrency)
         sent_in = time.time() - started
-        await clients.wait_for(messages * GUARDIANS_PER_CHILD, 300)
+        await clients.wait_for(messages * receivers, 300)
         latencies, _ = await clients.stats()
         api_cpu = server_cpu(servers) - cpu
         print(
@@ -658,13 +667,13 @@ async def run(args: argparse.Namespace) -> None:
                 at_commit.update(services=services_cpu(), bench=time.process_time())
 
             sent, committed = await live_burst.burst(*burst_args, args.burst, on_commit)
-            done = await clients.wait_for(sent * GUARDIANS_PER_CHILD, 600)
+            done = await clients.wait_for(sent * receivers, 600)
             bench_cpu = time.process_time() - at_commit["bench"]
             if args.profile:
                 for server in servers:
                     server.toggle_profile()
             latencies, client_after = await clients.stats()  # (no event reached anyone twice)
-            if len(latencies) != sent * GUARDIANS_PER_CHILD:
+            if len(latencies) != sent * receivers:
                 raise AssertionError(f"{len(latencies)} deliveries of {sent} messages")
             gc_after = await collections(servers)
             used = server_cpu(servers) - cpu
@@ -765,6 +774,11 @@ def main() -> None:
         "--guardians-together",
         action="store_true",
         help="both guardians of a child on the same server (default: one on each)",
+    )
+    parser.add_argument(
+        "--staff",
+        action="store_true",
+        help="connect the staff too (each hears every conversation of their group)",
     )
     parser.add_argument("--profile", help="directory for a cProfile of each server process")
     parser.add_argument(

@@ -14,7 +14,9 @@ connections and its selection compiles to a `Projection`:
   messages with who may read them), while the feed reads on; then `send`, without any
   await and in the feed's order of batches, per receiver
   an authorisation check (`form.allows`: a set lookup), the payload rendered once per event
-  and selection for all receivers, and the frame written through the connection's `Outbox`;
+  and selection for all receivers, and the frame written through the connection's
+  `Outbox`: a socket's frames of one batch together, at its last, in one write (a staff
+  member hears every conversation of their groups: in a rush a batch holds several);
 - replay from `after`, catching up when the scope changes (checked every
   `LIVE_POLL_SECONDS`), session expiry (4401), revocation (4401, per batch) and slow
   clients (4013) keep the guarantees of `subscriptions.live`: every event once, in id order
@@ -159,16 +161,16 @@ class Delivery:
 
     # -- sending ---------------------------------------------------------------------------
 
-    def send(self, event: StoredEvent, shared: Any, rendered: dict[Projection, str]) -> bool:
-        """Deliver one event (at most once, in id order); whether a frame was written.
-        `rendered` holds the payload texts of this event made so far, per projection (the
-        other receivers of the event with the same selection write the same text)."""
+    def frame(self, event: StoredEvent, shared: Any, rendered: dict[Projection, str]) -> str | None:
+        """The frame delivering one event (at most once, in id order), or None. `rendered`
+        holds the payload texts of this event made so far, per projection (the other
+        receivers of the event with the same selection write the same text)."""
         tap = self.tap
         if self._closed or event.id <= tap.delivered:
-            return False
+            return None
         tap.delivered = event.id
         if shared is None or not self.form.allows(shared, self.principal):
-            return False
+            return None
         projection = self.projection
         text = rendered.get(projection)
         if text is None:
@@ -178,17 +180,22 @@ class Delivery:
                 logger.exception("live event %s does not fit its selection", event.id)
                 text = _dumps({"data": None, "errors": [_internal().formatted]})
             rendered[projection] = text
-        self.outbox.put(self._prefix + text + "}")
-        return True
+        return self._prefix + text + "}"
 
     async def _send_own(self, events: list[StoredEvent]) -> None:
-        """Events read for this subscription alone (replay, catching up)."""
+        """Events read for this subscription alone (replay, catching up): one write."""
         if not await auth.session_is_live(self.principal.session_id):
             raise _Ended("Session ended")
         shared = await self.form.share(
             self.principal.organisation_id, events, self.tap.kept, self.projection.uses
         )
-        counters.frames += sum(self.send(event, shared.get(event.id), {}) for event in events)
+        texts = []
+        for event in events:
+            text = self.frame(event, shared.get(event.id), {})
+            if text is not None:
+                texts.append(text)
+        self.outbox.put_many(texts)
+        counters.frames += len(texts)
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -471,24 +478,43 @@ async def prepare(organisation_id: int, batch: Batch, kept: dict[Any, Any]) -> P
 
 def send(batch: Batch, prepared: Prepared) -> None:
     """Write a prepared batch to its receivers, without any await (batches go out in the
-    feed's order: it sends one before it dispatches the next)."""
+    feed's order: it sends one before it dispatches the next). A socket's frames go out
+    together at its last one in the batch (`Outbox.add`): one write."""
     live, shared = prepared.live, prepared.shared
+    due: dict[Outbox, int] = {}  # per socket: the batch's deliveries not made yet
+    for _, tap in batch.direct:
+        if tap.sink is not None:
+            outbox = tap.sink.outbox
+            due[outbox] = due.get(outbox, 0) + 1
     frames = 0
     current: StoredEvent | None = None
     rendered: dict[Projection, str] = {}
-    for event, tap in batch.direct:  # (each event's receivers one after another)
-        delivery = tap.sink
-        if delivery is None:
-            continue  # catching up: it reads this event from the table
-        if tap.session_id not in live:
-            delivery.end_session("Session ended")
-            continue
-        if event is not current:
-            current, rendered = event, {}
-        values = shared.get(delivery.form)
-        value = values.get(event.id) if values is not None else None
-        frames += delivery.send(event, value, rendered)
-    counters.frames += frames
+    holding: list[Outbox] = []
+    try:
+        for event, tap in batch.direct:  # (each event's receivers one after another)
+            delivery = tap.sink
+            if delivery is None:
+                continue  # catching up: it reads this event from the table
+            outbox = delivery.outbox
+            left = due[outbox] = due[outbox] - 1
+            text = None
+            if tap.session_id not in live:
+                delivery.end_session("Session ended")
+            else:
+                if event is not current:
+                    current, rendered = event, {}
+                values = shared.get(delivery.form)
+                value = values.get(event.id) if values is not None else None
+                text = delivery.frame(event, value, rendered)
+            if text is not None:
+                frames += 1
+                outbox.add(text, left == 0, holding)
+            elif left == 0:
+                outbox.flush()
+    finally:
+        for outbox in holding:  # (none left unless something failed)
+            outbox.flush()
+        counters.frames += frames
 
 
 def _internal() -> GraphQLError:

@@ -33,7 +33,7 @@ from resolvers.lazy_loaders import LazyLoaders
 from services import auth
 from subscriptions import direct, keepalive, live, shared_execution
 from subscriptions.direct import CLOSE_SESSION_ENDED, CLOSE_TOO_SLOW
-from subscriptions.lean_protocol import FAST_TEXT, KEEPALIVE
+from subscriptions.lean_protocol import FAST_TEXT, FAST_TEXTS, KEEPALIVE
 from subscriptions.outbox import Outbox
 
 logger = logging.getLogger(__name__)
@@ -174,11 +174,13 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler):
     def outbox(self) -> Outbox:
         if self._outbox is None:
             ws = self.websocket.ws  # type: ignore[attr-defined]
+            extensions = ws.scope.get("extensions", {})
             self._outbox = Outbox(
                 ws.send_text,
                 settings.BROADCAST_QUEUE_SIZE,
                 self._too_slow,
-                ws.scope.get("extensions", {}).get(FAST_TEXT),
+                extensions.get(FAST_TEXT),
+                extensions.get(FAST_TEXTS),
             )
         return self._outbox
 

@@ -278,6 +278,34 @@ async def test_a_parent_who_loses_access_gets_no_further_message_though_readers_
     await client.close()
 
 
+async def test_a_rush_in_several_conversations_reaches_a_socket_once_each_in_order(
+    db, live_servers
+):
+    # given a parent hearing all their conversations on one socket (so one batch of events
+    # can hold several frames for it: they go out in one write)
+    server: Server = live_servers[0]
+    t = await factories.tenant()
+    staff = await factories.token_for(t.staff)
+    bso_staff = await factories.token_for(t.bso_staff)
+    hearing = await parent_hearing_both_children(server, t)
+    client, op = hearing.client, hearing.op
+    await asyncio.sleep(0.3)
+    # when both groups write three messages each at the same time
+    await asyncio.gather(
+        *(send(server.gql, staff, hearing.sam, f"sam {n}") for n in range(3)),
+        *(send(server.gql, bso_staff, hearing.noor, f"noor {n}") for n in range(3)),
+    )
+    # then all six arrive once each, in the order they were committed
+    results = await client.results(op, 6)
+    bodies = [r["data"]["messageAdded"]["node"]["body"] for r in results]
+    assert sorted(bodies) == sorted(
+        [f"sam {n}" for n in range(3)] + [f"noor {n}" for n in range(3)]
+    )
+    cursors = [r["data"]["messageAdded"]["cursor"] for r in results]
+    assert cursors == sorted(cursors) and len(set(cursors)) == 6
+    await client.close()
+
+
 async def test_the_metrics_count_the_servers_garbage_collections_per_generation(live_servers):
     # given a server process that has started (it collects once, then freezes what start-up
     # built: services.gc_tuning)

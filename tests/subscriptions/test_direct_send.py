@@ -6,25 +6,45 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import pytest
+
 import schema  # noqa: F401  (first: subscriptions.direct is imported with the schema)
 from services import clock
 from services.events import StoredEvent
 from subscriptions import direct
 from subscriptions.direct import Delivery, DirectForm, Prepared
 from subscriptions.feed import Batch
+from subscriptions.outbox import Outbox
 from subscriptions.projection import Projection
 
 
 class Written:
-    """A connection as a delivery sees it: the frames written to its outbox, in order."""
+    """A connection as a delivery sees it: an outbox whose socket notes each write (the
+    frames written at once, as one system call), in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, journal: list[tuple[Written, list[str]]] | None = None) -> None:
         self.deliveries: dict[str, Delivery] = {}
-        self.frames: list[str] = []
-        self.outbox = self
+        self.writes: list[list[str]] = []
+        self.journal = journal if journal is not None else []  # (every socket's writes)
+        self.outbox = Outbox(self._send, 100, self._overflow, self._write, self._write_many)
 
-    def put(self, text: str) -> None:
-        self.frames.append(text)
+    @property
+    def frames(self) -> list[str]:
+        return [frame for written in self.writes for frame in written]
+
+    def _write(self, text: str) -> bool:
+        return self._write_many([text])
+
+    def _write_many(self, texts: list[str]) -> bool:
+        self.writes.append(list(texts))
+        self.journal.append((self, list(texts)))
+        return True
+
+    async def _send(self, text: str) -> None:
+        raise AssertionError("the socket takes every write")
+
+    def _overflow(self) -> None:
+        raise AssertionError("nothing waits")
 
     def close_socket(self, code: int, reason: str) -> None:
         raise AssertionError(reason)
@@ -60,8 +80,10 @@ FORM: DirectForm[int] = DirectForm(
 )
 
 
-def receiver(projection: Projection, session_id: int = 1) -> tuple[Tap, Written]:
-    tap, connection = Tap(session_id), Written()
+def receiver(
+    projection: Projection, session_id: int = 1, journal: list | None = None
+) -> tuple[Tap, Written]:
+    tap, connection = Tap(session_id), Written(journal)
     tap.sink = Delivery(
         connection,
         "1",
@@ -94,16 +116,56 @@ def test_each_event_is_rendered_once_per_selection_and_shared_by_its_receivers()
     batch = Batch(direct=[(e, tap) for e in (e1, e2) for tap in (one, two, three)])
     frames = direct.counters.frames
     direct.send(batch, Prepared({1}, {FORM: {1: 11, 2: 22}}))
-    # then each selection rendered each event once, every receiver got both events in order
+    # then each selection rendered each event once, every receiver got both events in order,
+    # in one write to its socket
     assert (same.renders, other.renders) == (2, 2)
     prefix = '{"id":"1","type":"next","payload":'
     for written, key in ((first, "a"), (second, "a"), (third, "b")):
-        assert written.frames == [
-            prefix + f'{{"data":{{"{key}":11}}}}}}',
-            prefix + f'{{"data":{{"{key}":22}}}}}}',
+        assert written.writes == [
+            [
+                prefix + f'{{"data":{{"{key}":11}}}}}}',
+                prefix + f'{{"data":{{"{key}":22}}}}}}',
+            ]
         ]
     # and the frames written are counted
     assert direct.counters.frames == frames + 6
+
+
+def test_a_socket_gets_its_frames_of_a_batch_together_at_its_last_and_others_at_once():
+    # given a staff member and a parent on their own sockets, noting the order of writes
+    journal: list = []
+    (staff, staff_socket), (parent, parent_socket) = (
+        receiver(Counted("a"), journal=journal),
+        receiver(Counted("a"), journal=journal),
+    )
+    # when a batch brings the staff member two events and the parent the first of them
+    e1, e2 = event(1), event(2)
+    batch = Batch(direct=[(e1, staff), (e1, parent), (e2, staff)])
+    direct.send(batch, Prepared({1}, {FORM: {1: 11, 2: 22}}))
+    # then the parent's frame went out first, at once; the staff member's two in one write
+    prefix = '{"id":"1","type":"next","payload":'
+    one, two = prefix + '{"data":{"a":11}}}', prefix + '{"data":{"a":22}}}'
+    assert journal == [(parent_socket, [one]), (staff_socket, [one, two])]
+
+
+def test_frames_held_for_a_socket_go_out_when_its_last_event_is_not_for_it():
+    # given a receiver with two events in a batch, the second of which it may not have,
+    # and a second receiver after it
+    journal: list = []
+    (tap, written), (other, other_written) = (
+        receiver(Counted("a"), journal=journal),
+        receiver(Counted("a"), journal=journal),
+    )
+    e1, e2, e3 = event(1), event(2), event(3)
+    batch = Batch(direct=[(e1, tap), (e1, tap), (e2, tap), (e3, other)])
+    # when the batch is sent (event 2 has no shared value; event 1 twice is sent once)
+    direct.send(batch, Prepared({1}, {FORM: {1: 11, 3: 33}}))
+    # then the first receiver's frame went out at its last delivery, before the other's
+    prefix = '{"id":"1","type":"next","payload":'
+    assert journal == [
+        (written, [prefix + '{"data":{"a":11}}}']),
+        (other_written, [prefix + '{"data":{"a":33}}}']),
+    ]
 
 
 def test_an_event_already_sent_or_not_allowed_writes_nothing_and_is_not_counted():
@@ -119,3 +181,29 @@ def test_an_event_already_sent_or_not_allowed_writes_nothing_and_is_not_counted(
     assert written.frames == [] and projection.renders == 0
     assert direct.counters.frames == frames
     assert tap.delivered == 2  # (event 2 is passed: it is not sent later either)
+
+
+class Failing(Projection):
+    """A projection that fails unexpectedly (not a ProjectionError) on the value 22."""
+
+    def __init__(self) -> None:
+        super().__init__("a", lambda value: value)
+
+    def render(self, value: object) -> str:
+        if value == 22:
+            raise RuntimeError("a bug")
+        return super().render(value)
+
+
+def test_frames_made_before_an_unexpected_failure_in_a_batch_are_still_written():
+    # given a receiver whose selection fails on the batch's second event
+    tap, written = receiver(Failing())
+    batch = Batch(direct=[(event(1), tap), (event(2), tap)])
+    # when the batch is sent
+    with pytest.raises(RuntimeError):
+        direct.send(batch, Prepared({1}, {FORM: {1: 11, 2: 22}}))
+    # then the frame made before the failure went out (it is not held back for ever)
+    assert written.writes == [['{"id":"1","type":"next","payload":{"data":{"a":11}}}']]
+    # and the outbox holds nothing: the next batch's frames go out with that batch
+    direct.send(Batch(direct=[(event(3), tap)]), Prepared({1}, {FORM: {3: 33}}))
+    assert written.writes[-1] == ['{"id":"1","type":"next","payload":{"data":{"a":33}}}']

@@ -15,6 +15,7 @@ from services.events import DomainEvent, NullPublisher, StoredEvent, record
 from services.message_audience import message_audience, message_audiences
 from services.principal import Principal
 from subscriptions import feed, hub
+from subscriptions.outbox import Outbox
 from tests import factories
 from tests.sql_counter import count_sql
 
@@ -126,7 +127,9 @@ class RecordingSink:
 
     def __init__(self) -> None:
         self.shared_batches: list[list[int]] = []
-        self.sent: list[int] = []
+        self.sent: list[int] = []  # the events it made a frame of
+        self.written: list[str] = []  # the frames its socket took
+        self.outbox = Outbox(self._refused, 100, self._refused, self._write, self._write_many)
         from subscriptions.direct import DirectForm  # (imported with the schema, not before)
         from subscriptions.projection import Projection
 
@@ -142,10 +145,21 @@ class RecordingSink:
         await asyncio.sleep(0.01)  # (the next batch is read meanwhile)
         return {e.id: e.id for e in events}
 
-    def send(self, event: StoredEvent, shared, rendered) -> bool:
+    def frame(self, event: StoredEvent, shared, rendered) -> str:
         assert shared == event.id
         self.sent.append(event.id)
-        return True  # (a frame written)
+        return str(event.id)
+
+    def _write(self, text: str) -> bool:
+        self.written.append(text)
+        return True
+
+    def _write_many(self, texts: list[str]) -> bool:
+        self.written += texts
+        return True
+
+    def _refused(self, *args) -> None:
+        raise AssertionError("the socket takes every frame")
 
     def end_session(self, reason: str) -> None:
         raise AssertionError(reason)
@@ -178,6 +192,7 @@ async def test_a_burst_longer_than_a_batch_is_sent_in_order_once_batch_by_batch(
             await asyncio.sleep(0.01)
         ids = [e.id for e in stored]
         assert sink.sent == ids
+        assert sink.written == [str(i) for i in ids]
         assert sink.shared_batches == [ids[0:3], ids[3:6], ids[6:9], ids[9:]]
     finally:
         tap.sink = None

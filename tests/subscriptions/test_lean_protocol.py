@@ -15,6 +15,7 @@ import websockets
 
 from subscriptions.lean_protocol import (
     FAST_TEXT,
+    FAST_TEXTS,
     KEEPALIVE,
     PONG,
     Flag,
@@ -94,6 +95,25 @@ async def fast_text_app(scope, receive, send):
     await receive()  # until the client closes
 
 
+async def fast_texts_app(scope, receive, send):
+    """Accepts, then writes frames of three header sizes in one call through FAST_TEXTS when
+    offered, then whether it went that way and how many times the transport was written to
+    meanwhile, the usual way."""
+    await receive()  # websocket.connect
+    await send({"type": "websocket.accept"})
+    transport = scope["extensions"][KEEPALIVE].transport
+    writes = []
+    transport.write = lambda data, write=transport.write: writes.append(write(data))
+    write_many = scope["extensions"].get(FAST_TEXTS)
+    texts = ["é" + "x" * size for size in (5, 300, 70_000)]
+    fast = write_many is not None and write_many(texts)
+    if not fast:
+        for text in texts:
+            await send({"type": "websocket.send", "text": text})
+    await send({"type": "websocket.send", "text": json.dumps([fast, len(writes)])})
+    await receive()  # until the client closes
+
+
 async def echo_app(scope, receive, send):
     """Accepts (with the first subprotocol asked for), notes every text that reaches it until
     `done`, then sends them back as a JSON list."""
@@ -147,6 +167,19 @@ async def test_text_frames_written_without_the_asgi_send_arrive_whole(compressio
         assert [len(text) for text in received[:3]] == [6, 301, 70_001]
         assert all(text.startswith("éx") for text in received[:3])
         assert json.loads(received[3]) == [compression is None] * 3
+
+
+@pytest.mark.parametrize("compression", [None, "deflate"])
+async def test_several_text_frames_go_out_in_one_write_and_arrive_whole(compression):
+    async with asyncio.timeout(10), lean_server(fast_texts_app) as url:
+        # given a client with or without permessage-deflate
+        async with websockets.connect(url, compression=compression, max_size=None) as client:
+            # when the application writes frames of 6, 301 and 70,001 characters at once
+            received = [await client.recv() for _ in range(4)]
+        # then each arrives whole, in order; without compression in one write to the socket
+        assert [len(text) for text in received[:3]] == [6, 301, 70_001]
+        assert all(text.startswith("éx") for text in received[:3])
+        assert json.loads(received[3]) == ([True, 1] if compression is None else [False, 3])
 
 
 @pytest.mark.parametrize("subprotocol", ["graphql-transport-ws", "graphql-ws", None])
