@@ -6,9 +6,10 @@ conversations of two guardians and three staff.
 
 It creates its own database (dropped afterwards), builds the dataset through the project's
 models, starts two `uvicorn server:app` processes and connects the parents (half to each
-process; each subscribes to `messageAdded` for all their conversations) from several client
-processes (`bench/live_clients.py`: one Python process cannot drive many thousands of sockets
-and time them too). Then:
+process; each subscribes to `messageAdded` for all their conversations; with `--staff` the
+staff too, each hearing their group's conversations) from several client processes
+(`bench/live_clients.py`: one Python process cannot drive many thousands of sockets and time
+them too). Then:
 
 1. memory: the servers' RSS before and after the idle parents connected, per connection;
 2. latency: `--messages` messages sent through `sendMessage` by `--concurrency` staff
