@@ -616,7 +616,7 @@ async def run(args: argparse.Namespace) -> None:
         if env["GC_REFREEZE_SECONDS"] != "0":  # (--server-env GC_REFREEZE_SECONDS=0: off)
             frozen_at = await refrozen(servers)
         burst_args = (direct, args.redis, prefix, data.organisation_id, data.rows)
-        # Warm up: one message per conversation, delivered to both guardians.
+        # Warm up: one message per conversation, delivered to each of its receivers.
         sent, _ = await live_burst.burst(*burst_args, 1)
         await clients.wait_for(sent * receivers, 300)
         await clients.ask("reset")

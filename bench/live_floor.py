@@ -39,19 +39,10 @@ from bench.live_delivery import (  # noqa: E402
     free_port,
     latency_line,
 )
+from subscriptions.lean_protocol import text_frame  # noqa: E402  (the server's own framing)
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _YIELD_EVERY = 500
-
-
-def text_frame(data: bytes) -> bytes:
-    """One final, unmasked text frame (a server's)."""
-    size = len(data)
-    if size < 126:
-        return bytes((0x81, size)) + data
-    if size < 65536:
-        return b"\x81\x7e" + size.to_bytes(2, "big") + data
-    return b"\x81\x7f" + size.to_bytes(8, "big") + data
 
 
 class FloorConnection(asyncio.Protocol):
@@ -112,7 +103,7 @@ class FloorConnection(asyncio.Protocol):
     def message(self, payload: bytes) -> None:
         assert self.transport is not None
         if b'"connection_init"' in payload:
-            self.transport.write(text_frame(b'{"type":"connection_ack"}'))
+            self.transport.write(text_frame('{"type":"connection_ack"}'))
         elif b'"subscribe"' in payload:
             self.subscribed.append(self)
 
@@ -135,7 +126,7 @@ async def burst(subscribed: list[FloorConnection], rounds: int, sequence: int) -
                 + '"}}}}}'
             )
             if connection.transport is not None:
-                connection.transport.write(text_frame(text.encode()))
+                connection.transport.write(text_frame(text))
             count += 1
             if count % _YIELD_EVERY == 0:
                 await asyncio.sleep(0)
